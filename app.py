@@ -1,0 +1,13 @@
+"""Glassbox: upload data, train models in the background, and look inside them."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
+
+pages = [
+    st.Page("dashboard/page_data.py", title="Data", icon="📂", default=True),
+    st.Page("dashboard/page_train.py", title="Train", icon="🏋️"),
+    st.Page("dashboard/page_runs.py", title="Runs", icon="📈"),
+    st.Page("dashboard/page_explore.py", title="Explore", icon="🔬", url_path="explore"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,81 @@
+"""Where a dataset can come from: each source renders its picker and the summary below it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from dashboard.services import get_store, load_dataset
+from dashboard.tabular_summary import render_tabular
+from data.dataset import Dataset, DatasetError
+
+
+def _render(dataset: Dataset) -> None:
+    if dataset.kind == "tabular":
+        render_tabular(dataset)
+    elif dataset.kind == "image":
+        from dashboard.image_summary import render_images
+
+        render_images(dataset)
+    else:
+        from dashboard.text_summary import render_text
+
+        render_text(dataset)
+
+
+def builtin_source() -> None:
+    from data.registry import builtin_catalog
+
+    catalog = builtin_catalog()
+    labels = {f"{entry.name} · {entry.kind}": entry for entry in catalog}
+    label = st.selectbox("Built-in dataset", list(labels), key="builtin_choice")
+    entry = labels[label]
+    st.caption(entry.description)
+    _render(load_dataset(entry.ref))
+
+
+def csv_table_source() -> None:
+    from data.csv_loader import read_csv_bytes
+    from data.dataset_store import list_uploads, save_upload
+
+    store = get_store()
+    upload = st.file_uploader(
+        "CSV file (comma, semicolon, tab or pipe separated)",
+        key="csv_upload",
+        help="Up to 200 MB. One row per sample; one column will be the target.",
+    )
+    ref = None
+    if upload is not None:
+        raw = upload.getvalue()
+        try:
+            result = read_csv_bytes(raw)
+        except DatasetError as error:
+            st.error(f"Could not read **{upload.name}**: {error}")
+            return
+        for note in result.notes:
+            st.info(note)
+        ref = save_upload(store.workspace, "tabular", upload.name, {"source.csv": raw})
+    earlier = {
+        meta["name"] + f" ({r[7:15]})": r
+        for r, meta in list_uploads(store.workspace)
+        if meta["kind"] == "tabular"
+    }
+    if ref is None and earlier:
+        picked = st.selectbox(
+            "…or a CSV uploaded earlier", ["—"] + list(earlier), key="csv_earlier"
+        )
+        ref = earlier.get(picked)
+    if ref is None:
+        st.caption("Upload a file to see a preview, column types and missing values.")
+        return
+    try:
+        _render(load_dataset(ref))
+    except DatasetError as error:
+        st.error(str(error))
+
+
+SOURCES: dict[str, Callable[[], None]] = {
+    "Built-in": builtin_source,
+    "Upload a CSV table": csv_table_source,
+}

@@ -1,0 +1,17 @@
+"""Data page: pick a built-in set or upload your own, inspect it, choose the target."""
+
+import streamlit as st
+
+from dashboard.data_sources import SOURCES
+from dashboard.selection import chosen
+
+st.title("Data")
+st.caption("Choose a dataset, look at it, then train on it from the Train page.")
+
+source = st.radio("Source", list(SOURCES), horizontal=True, key="data_source")
+SOURCES[source]()
+
+current = chosen()
+if current:
+    st.success(f"Selected for training: **{current.name}** ({current.kind})")
+    st.page_link("dashboard/page_train.py", label="Go to Train →", icon="🏋️")

@@ -1,0 +1,54 @@
+"""Widgets for hyperparameters, chosen by name so every model kind gets sensible controls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+_CHOICES: dict[str, list[Any]] = {
+    "batch_size": [8, 16, 32, 64, 128, 256],
+    "learning_rate": [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1],
+}
+_SLIDERS: dict[str, tuple[float, float, float]] = {
+    "dropout": (0.0, 0.7, 0.05),
+    "validation_split": (0.0, 0.4, 0.05),
+}
+_LABELS = {
+    "epochs": "Epochs",
+    "batch_size": "Batch size",
+    "learning_rate": "Learning rate",
+    "dropout": "Dropout",
+    "validation_split": "Validation split (of the training rows)",
+    "hidden_layers": "Hidden layers",
+    "hidden_units": "Units per hidden layer",
+}
+
+
+def param_inputs(defaults: dict[str, Any], key_prefix: str) -> dict[str, Any]:
+    """One widget per hyperparameter, laid out in three columns."""
+    values: dict[str, Any] = {}
+    columns = st.columns(3)
+    for index, (name, default) in enumerate(defaults.items()):
+        with columns[index % 3]:
+            values[name] = _widget(name, default, f"{key_prefix}_{name}")
+    return values
+
+
+def _widget(name: str, default: Any, key: str) -> Any:
+    label = _LABELS.get(name, name.replace("_", " ").capitalize())
+    if name in _CHOICES:
+        options = sorted(set(_CHOICES[name]) | {default})
+        return st.select_slider(label, options, value=default, key=key)
+    if name in _SLIDERS:
+        low, high, step = _SLIDERS[name]
+        return st.slider(label, low, high, float(default), step, key=key)
+    if isinstance(default, bool):
+        return st.checkbox(label, value=default, key=key)
+    if isinstance(default, int):
+        return int(st.number_input(label, min_value=0, value=default, step=1, key=key))
+    if isinstance(default, float):
+        return float(st.number_input(label, value=default, format="%g", key=key))
+    if isinstance(default, (list, tuple)):
+        return st.multiselect(label, list(default), default=list(default), key=key)
+    return st.text_input(label, value=str(default), key=key)

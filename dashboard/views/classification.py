@@ -1,0 +1,65 @@
+"""Classification runs: confusion matrix linked to its samples, and per-class metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from dashboard.explore_context import ExploreContext
+from dashboard.figures.classification import confusion_matrix_figure, per_class_metrics_figure
+from dashboard.sample_display import show_samples
+from models.metrics import confusion, per_class_report
+
+TITLE = "Confusion & metrics"
+ALL_WRONG = "All misclassified"
+
+
+def applies(ctx: ExploreContext) -> bool:
+    return ctx.classification
+
+
+def _cell_from_selection(event) -> tuple[int, int] | None:
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        data = point.get("customdata")
+        if data is not None and len(data) >= 2:
+            return int(data[0]), int(data[1])
+    return None
+
+
+def render(ctx: ExploreContext) -> None:
+    results, names = ctx.results, ctx.results.class_names
+    matrix = confusion(results.y_true, results.y_pred, len(names))
+    normalize = st.toggle("Row-normalised", key="cm_normalize")
+    event = st.plotly_chart(
+        confusion_matrix_figure(matrix, names, normalize),
+        on_select="rerun",
+        selection_mode=("points", "box"),
+        key="confusion",
+    )
+    cells = {ALL_WRONG: None}
+    for true, pred in zip(*np.nonzero(matrix), strict=True):
+        cells[f"{names[true]} → {names[pred]} ({matrix[true, pred]})"] = (int(true), int(pred))
+    picked_cell = _cell_from_selection(event)
+    if picked_cell is not None and picked_cell != st.session_state.get(f"cm_click_{ctx.run.id}"):
+        st.session_state[f"cm_click_{ctx.run.id}"] = picked_cell
+        label = next((k for k, v in cells.items() if v == picked_cell), ALL_WRONG)
+        st.session_state[f"cm_cell_{ctx.run.id}"] = label
+    label = st.selectbox(
+        "Samples of the cell (click a cell above, or pick one)",
+        list(cells),
+        key=f"cm_cell_{ctx.run.id}",
+    )
+    cell = cells[label]
+    if cell is None:
+        rows = np.flatnonzero(~results.correct)
+    else:
+        rows = np.flatnonzero((results.y_true == cell[0]) & (results.y_pred == cell[1]))
+    if results.proba is not None:
+        rows = rows[np.argsort(-results.proba[rows].max(axis=1), kind="stable")]
+    st.markdown(f"**{label}** — {len(rows):,} test samples, most confident first")
+    show_samples(ctx, rows, key="cell_samples")
+    st.markdown("**Per-class precision, recall and F1**")
+    report = per_class_report(results.y_true, results.y_pred, names)
+    st.plotly_chart(per_class_metrics_figure(report), key="per_class")
+    st.dataframe(report.round(3), key="per_class_table")

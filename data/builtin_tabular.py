@@ -1,0 +1,57 @@
+"""Tabular sets that scikit-learn ships inside itself, so nothing downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from sklearn import datasets as skd
+
+from data.dataset import TabularData
+
+
+def _from_bunch(loader: Callable, target: str) -> TabularData:
+    """Class indices become their names, so every view shows 'setosa', not 0."""
+    bunch = loader(as_frame=True)
+    frame = bunch.frame.drop(columns="target")
+    frame[target] = pd.Series(bunch.target_names[bunch.target.to_numpy()], index=frame.index)
+    return TabularData(frame=frame, target=target)
+
+
+def iris() -> TabularData:
+    return _from_bunch(skd.load_iris, "species")
+
+
+def wine() -> TabularData:
+    return _from_bunch(skd.load_wine, "cultivar")
+
+
+def breast_cancer() -> TabularData:
+    return _from_bunch(skd.load_breast_cancer, "diagnosis")
+
+
+def digits_table() -> TabularData:
+    """The 8×8 digits as 64 pixel columns: the image set seen as a table."""
+    bunch = skd.load_digits(as_frame=True)
+    frame = bunch.frame.copy()
+    frame["target"] = frame["target"].astype(str)
+    return TabularData(frame=frame.rename(columns={"target": "digit"}), target="digit")
+
+
+def diabetes() -> TabularData:
+    """A regression set: disease progression one year on."""
+    frame = skd.load_diabetes(as_frame=True).frame
+    return TabularData(frame=frame.rename(columns={"target": "progression"}), target="progression")
+
+
+BUILTIN_TABULAR: dict[str, tuple[str, Callable[[], TabularData], str]] = {
+    "iris": ("Iris flowers", iris, "150 flowers, 4 measurements, 3 species."),
+    "wine": ("Wine cultivars", wine, "178 wines, 13 chemical measurements, 3 cultivars."),
+    "breast_cancer": (
+        "Breast cancer (Wisconsin)",
+        breast_cancer,
+        "569 tumours, 30 cell-nucleus features, malignant vs benign.",
+    ),
+    "digits": ("Digits as a table", digits_table, "1,797 handwritten 8×8 digits as 64 columns."),
+    "diabetes": ("Diabetes (regression)", diabetes, "442 patients, 10 features, numeric target."),
+}

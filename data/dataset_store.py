@@ -1,0 +1,80 @@
+"""Uploaded datasets, kept in the workspace by content hash.
+
+The client's file name is shown to people but never used as a path: the folder is
+the hash of the bytes, so uploading the same file twice stores it once and a run's
+dataset reference still resolves after a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from data.dataset import DatasetError, Kind
+
+_PREFIX = "upload:"
+
+
+def content_ref(kind: Kind, files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256(kind.encode())
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return _PREFIX + digest.hexdigest()[:20]
+
+
+def upload_dir(workspace: Path, ref: str) -> Path:
+    key = ref.removeprefix(_PREFIX)
+    if not ref.startswith(_PREFIX) or not key.isalnum():
+        raise DatasetError(f"{ref!r} is not an uploaded-dataset reference")
+    return Path(workspace) / "datasets" / key
+
+
+def save_upload(
+    workspace: Path,
+    kind: Kind,
+    name: str,
+    files: dict[str, bytes],
+    meta: dict[str, Any] | None = None,
+    identity: dict[str, bytes] | None = None,
+) -> str:
+    """Store files (our own fixed names: 'source.csv', 'images.npz') and return the reference.
+
+    `identity` is what the reference hashes when the stored bytes are not stable
+    (a compressed archive carries timestamps); by default the files themselves.
+    """
+    ref = content_ref(kind, identity or files)
+    folder = upload_dir(workspace, ref)
+    folder.mkdir(parents=True, exist_ok=True)
+    for file_name, payload in files.items():
+        _atomic_write(folder / file_name, payload)
+    info = {"kind": kind, "name": name, "saved": time.time(), **(meta or {})}
+    _atomic_write(folder / "meta.json", json.dumps(info).encode())
+    return ref
+
+
+def read_meta(workspace: Path, ref: str) -> dict[str, Any]:
+    path = upload_dir(workspace, ref) / "meta.json"
+    if not path.exists():
+        raise DatasetError(
+            f"the uploaded dataset {ref} is not in the workspace any more; upload it again"
+        )
+    return json.loads(path.read_text())
+
+
+def list_uploads(workspace: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(ref, meta) of every stored upload, newest first."""
+    root = Path(workspace) / "datasets"
+    found = []
+    for meta_path in root.glob("*/meta.json") if root.exists() else []:
+        found.append((_PREFIX + meta_path.parent.name, json.loads(meta_path.read_text())))
+    return sorted(found, key=lambda item: item[1].get("saved", 0), reverse=True)
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
+    tmp.write_bytes(payload)
+    os.replace(tmp, path)

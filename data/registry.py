@@ -1,0 +1,119 @@
+"""One place that turns a dataset reference into a loaded dataset.
+
+References are strings so a run spec stays plain JSON: `builtin:<key>` for sets we
+ship, `upload:<hash>` for files a person uploaded.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from data.dataset import Dataset, DatasetError, ImageData, Kind, TabularData
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    ref: str
+    name: str
+    kind: Kind
+    description: str
+
+
+def builtin_catalog() -> list[CatalogEntry]:
+    """Every built-in set, without loading any of them."""
+    from data.builtin_images import BUILTIN_IMAGE_DESCRIPTIONS
+    from data.builtin_tabular import BUILTIN_TABULAR
+    from data.builtin_text import BUILTIN_TEXT_DESCRIPTIONS
+
+    entries = [
+        CatalogEntry(f"builtin:{key}", name, "tabular", text)
+        for key, (name, _, text) in BUILTIN_TABULAR.items()
+    ]
+    entries += [
+        CatalogEntry(f"builtin:{key}", _title(key), "image", text)
+        for key, text in BUILTIN_IMAGE_DESCRIPTIONS.items()
+    ]
+    entries += [
+        CatalogEntry(f"builtin:{key}", _title(key), "text", text)
+        for key, text in BUILTIN_TEXT_DESCRIPTIONS.items()
+    ]
+    return entries
+
+
+def _title(key: str) -> str:
+    return key.replace("-", " ").replace("_", " ").capitalize()
+
+
+def load_dataset(ref: str, workspace: Path, options: dict[str, Any] | None = None) -> Dataset:
+    """Load by reference; `options` holds the user's choices (target, text/label columns)."""
+    options = options or {}
+    if ref.startswith("builtin:"):
+        return _load_builtin(ref, options)
+    if ref.startswith("upload:"):
+        return _load_upload(ref, Path(workspace), options)
+    raise DatasetError(f"unknown dataset reference {ref!r}: expected builtin:<name> or upload:<id>")
+
+
+def _load_builtin(ref: str, options: dict[str, Any]) -> Dataset:
+    key = ref.removeprefix("builtin:")
+    from data.builtin_tabular import BUILTIN_TABULAR
+
+    if key in BUILTIN_TABULAR:
+        name, loader, text = BUILTIN_TABULAR[key]
+        return Dataset(ref=ref, name=name, data=loader(), description=text)
+    from data.builtin_images import BUILTIN_IMAGE_DESCRIPTIONS, BUILTIN_IMAGE_SETS
+
+    if key in BUILTIN_IMAGE_SETS:
+        data = BUILTIN_IMAGE_SETS[key]()
+        return Dataset(ref, _title(key), data, BUILTIN_IMAGE_DESCRIPTIONS[key])
+    from data.builtin_text import BUILTIN_TEXT_DESCRIPTIONS, BUILTIN_TEXT_SETS
+
+    if key in BUILTIN_TEXT_SETS:
+        return Dataset(ref, _title(key), BUILTIN_TEXT_SETS[key](), BUILTIN_TEXT_DESCRIPTIONS[key])
+    known = ", ".join(entry.ref for entry in builtin_catalog())
+    raise DatasetError(f"no built-in dataset {key!r}; choose one of: {known}")
+
+
+def _load_upload(ref: str, workspace: Path, options: dict[str, Any]) -> Dataset:
+    from data.dataset_store import read_meta, upload_dir
+
+    meta = read_meta(workspace, ref)
+    folder = upload_dir(workspace, ref)
+    name = meta.get("name", ref)
+    if meta["kind"] == "image":
+        with np.load(folder / "images.npz", allow_pickle=False) as arrays:
+            data = ImageData(images=arrays["images"], labels=arrays["labels"].astype(str))
+        return Dataset(ref, name, data)
+    from data.csv_loader import read_csv_bytes
+
+    frame = read_csv_bytes((folder / "source.csv").read_bytes()).frame
+    if meta["kind"] == "text":
+        from data.text_columns import detect_text_columns, validate_text_dataset
+
+        text_col, label_col = detect_text_columns(frame)
+        text_col = options.get("text_column", text_col)
+        label_col = options.get("label_column", options.get("target", label_col))
+        return Dataset(ref, name, validate_text_dataset(frame, text_col, label_col).data)
+    target = options.get("target") or meta.get("target") or frame.columns[-1]
+    if target not in frame.columns:
+        raise DatasetError(
+            f"column {target!r} is not in {name}; columns: {', '.join(frame.columns)}"
+        )
+    return Dataset(ref, name, TabularData(frame=frame, target=target))
+
+
+def save_image_upload(workspace: Path, name: str, data: ImageData) -> str:
+    """Images are stored already normalised, so training never decodes the zip again."""
+    from data.dataset_store import save_upload
+
+    labels = data.labels.astype(str)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, images=data.images, labels=labels)
+    identity = {"images": data.images.tobytes(), "labels": "\n".join(labels).encode()}
+    meta = {"shape": list(data.images.shape)}
+    return save_upload(workspace, "image", name, {"images.npz": buffer.getvalue()}, meta, identity)

@@ -1,0 +1,109 @@
+"""Files a run leaves in its folder, written by the worker and read by the pages.
+
+Everything the views need is saved as NumPy/JSON, so the dashboard shows a finished
+run without importing TensorFlow. Writes go to a temporary name and are renamed,
+so a killed worker never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.outcome import TrainOutcome
+
+PREDICTIONS = "predictions.npz"
+META = "meta.json"
+FEATURES_DIR = "features"
+
+
+def _atomic_save_npz(path: Path, **arrays: np.ndarray) -> None:
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(tmp, **arrays)
+    os.replace(tmp, path)
+
+
+def atomic_write_json(path: Path, value: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(value, indent=1))
+    os.replace(tmp, path)
+
+
+def save_outcome(run_dir: Path, outcome: TrainOutcome, notes: list[str]) -> None:
+    arrays = {
+        "test_index": outcome.test_index,
+        "y_true": outcome.y_true,
+        "y_pred": outcome.y_pred,
+    }
+    if outcome.proba is not None:
+        arrays["proba"] = outcome.proba
+    _atomic_save_npz(run_dir / PREDICTIONS, **arrays)
+    features_dir = run_dir / FEATURES_DIR
+    features_dir.mkdir(exist_ok=True)
+    for layer, values in outcome.features.items():
+        tmp = features_dir / f"{layer}.tmp.npy"
+        np.save(tmp, values.astype(np.float32))
+        os.replace(tmp, features_dir / f"{layer}.npy")
+    meta = {
+        "task": outcome.task,
+        "class_names": outcome.class_names,
+        "model_file": outcome.model_file,
+        "feature_layers": list(outcome.features),
+        "notes": notes,
+        **outcome.extra,
+    }
+    atomic_write_json(run_dir / META, meta)
+
+
+@dataclass(frozen=True)
+class RunResults:
+    """What a finished run's folder holds, loaded for the views."""
+
+    task: str
+    class_names: list[str]
+    test_index: np.ndarray
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    proba: np.ndarray | None
+    feature_layers: list[str]
+    notes: list[str]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def confidence(self) -> np.ndarray | None:
+        return None if self.proba is None else self.proba.max(axis=1)
+
+    @property
+    def correct(self) -> np.ndarray:
+        return self.y_true == self.y_pred
+
+
+def load_results(run_dir: Path) -> RunResults | None:
+    """None while the run has produced no results yet."""
+    if not (run_dir / PREDICTIONS).exists() or not (run_dir / META).exists():
+        return None
+    meta = json.loads((run_dir / META).read_text())
+    with np.load(run_dir / PREDICTIONS, allow_pickle=False) as arrays:
+        proba = arrays["proba"] if "proba" in arrays else None
+        return RunResults(
+            task=meta["task"],
+            class_names=meta["class_names"],
+            test_index=arrays["test_index"],
+            y_true=arrays["y_true"],
+            y_pred=arrays["y_pred"],
+            proba=proba,
+            feature_layers=meta.get("feature_layers", []),
+            notes=meta.get("notes", []),
+            meta=meta,
+        )
+
+
+def load_features(run_dir: Path, layer: str) -> np.ndarray:
+    if not layer.replace("_", "").replace("-", "").isalnum():
+        raise ValueError(f"not a layer name: {layer!r}")
+    return np.load(run_dir / FEATURES_DIR / f"{layer}.npy", allow_pickle=False)

@@ -1,0 +1,50 @@
+"""A long-lived process that keeps UMAP's compiled code warm and answers embedding requests.
+
+umap-learn compiles with numba on first use (tens of seconds); paying that once,
+in the background after the app starts, means no click ever waits for it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+
+from models.embedding_queue import EmbeddingQueue, EmbeddingRequest
+from models.store import RunStore
+
+POLL_S = 0.2
+
+
+def serve(workspace: str, parent_pid: int) -> None:
+    """Entry point of the spawned service; ends when its parent (the app) is gone."""
+    from models.embedding import warm_up
+
+    store = RunStore(workspace)
+    queue = EmbeddingQueue(store)
+    queue.requeue_running()
+    warm_up()
+    while os.getppid() == parent_pid:
+        request = queue.claim()
+        if request is None:
+            time.sleep(POLL_S)
+            continue
+        handle(store, queue, request)
+
+
+def handle(store: RunStore, queue: EmbeddingQueue, request: EmbeddingRequest) -> None:
+    """Compute one request into the run's embedding cache and record how it went."""
+    from models.embedding_cache import compute_embedding
+
+    started = time.perf_counter()
+
+    def progress(fraction: float, stage: str) -> None:
+        queue.update(request, progress=float(fraction), stage=stage)
+
+    try:
+        compute_embedding(store.run_dir(request.run_id), request.layer, request.settings, progress)
+    except Exception as error:  # the request fails; the service keeps serving
+        message = str(error) if isinstance(error, ValueError) else traceback.format_exc(limit=3)
+        queue.update(request, status="failed", error=message)
+        return
+    queue.update(request, status="done", progress=1.0, seconds=time.perf_counter() - started)

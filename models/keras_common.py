@@ -1,0 +1,116 @@
+"""Keras plumbing every deep model shares: seeding, the store callback, fitting, features.
+
+Imported only inside the worker process (it imports TensorFlow).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from models.outcome import Stopwatch, TrainContext  # noqa: E402
+
+PROGRESS_INTERVAL_S = 0.5
+
+
+def seed_everything(seed: int) -> None:
+    """Same spec and seed → same weights and batches on the same machine and TF build."""
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except Exception:  # pragma: no cover - older builds without the switch
+        pass
+
+
+class StoreCallback(keras.callbacks.Callback):
+    """Writes each epoch to the run store and stops training when a cancel arrives.
+
+    Batch-level work is one clock read and one flag check; the store is written
+    at most every PROGRESS_INTERVAL_S, so training speed is untouched.
+    """
+
+    def __init__(self, ctx: TrainContext, epochs: int, steps: int) -> None:
+        super().__init__()
+        self.ctx, self.epochs, self.steps = ctx, epochs, max(steps, 1)
+        self.epoch = 0
+        self.last_write = 0.0
+        self.cancelled = False
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        now = time.monotonic()
+        if now - self.last_write < PROGRESS_INTERVAL_S:
+            return
+        self.last_write = now
+        if self.ctx.cancelled():
+            self.cancelled = True
+            self.model.stop_training = True
+        fraction = (self.epoch + (batch + 1) / self.steps) / self.epochs
+        self.ctx.set_progress(self.epoch, self.epochs, min(fraction, 1.0))
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.ctx.log_epoch(epoch + 1, dict(logs or {}), self.epochs)
+        if self.ctx.cancelled():
+            self.cancelled = True
+            self.model.stop_training = True
+
+
+def fit(
+    model: keras.Model,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    validation: tuple[np.ndarray, np.ndarray] | None,
+    epochs: int,
+    batch_size: int,
+    ctx: TrainContext,
+) -> tuple[StoreCallback, float]:
+    """Fit with the store callback; returns it (for .cancelled) and the fit's wall time."""
+    steps = int(np.ceil(len(x_train) / batch_size))
+    callback = StoreCallback(ctx, epochs, steps)
+    watch = Stopwatch()
+    model.fit(
+        x_train,
+        y_train,
+        validation_data=validation,
+        epochs=epochs,
+        batch_size=batch_size,
+        callbacks=[callback],
+        verbose=0,
+        shuffle=True,
+    )
+    return callback, watch.seconds
+
+
+def layer_features(
+    model: keras.Model, x: np.ndarray, layer_names: list[str], batch_size: int = 256
+) -> dict[str, np.ndarray]:
+    """Activations of the named layers, flattened to (n, d), in one pass."""
+    probe = keras.Model(model.inputs, [model.get_layer(name).output for name in layer_names])
+    outputs = probe.predict(x, batch_size=batch_size, verbose=0)
+    if len(layer_names) == 1:
+        outputs = [outputs]
+    return {
+        name: np.asarray(out, dtype=np.float32).reshape(len(x), -1)
+        for name, out in zip(layer_names, outputs, strict=True)
+    }
+
+
+def validation_split(
+    x: np.ndarray, y: np.ndarray, fraction: float, seed: int, stratify: bool
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """Hold out part of the training rows for validation curves (never the test rows)."""
+    if fraction <= 0:
+        return x, y, None
+    from data.splits import split_indices
+
+    train, val = split_indices(y if stratify else np.zeros(len(y)), fraction, seed + 1, stratify)
+    return x[train], y[train], (x[val], y[val])

@@ -1,0 +1,48 @@
+"""Numbers computed from test-set predictions; the figures only draw them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn import metrics as skm
+
+
+def confusion(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
+    return skm.confusion_matrix(y_true, y_pred, labels=np.arange(n_classes))
+
+
+def per_class_report(
+    y_true: np.ndarray, y_pred: np.ndarray, class_names: list[str]
+) -> pd.DataFrame:
+    precision, recall, f1, support = skm.precision_recall_fscore_support(
+        y_true, y_pred, labels=np.arange(len(class_names)), zero_division=0
+    )
+    return pd.DataFrame(
+        {"precision": precision, "recall": recall, "f1": f1, "support": support},
+        index=pd.Index(class_names, name="class"),
+    )
+
+
+def summary(
+    task: str, y_true: np.ndarray, y_pred: np.ndarray, proba: np.ndarray | None
+) -> dict[str, float]:
+    """The headline metrics of a run, as plain floats for the store."""
+    if task == "regression":
+        return {
+            "r2": float(skm.r2_score(y_true, y_pred)),
+            "mae": float(skm.mean_absolute_error(y_true, y_pred)),
+            "rmse": float(np.sqrt(skm.mean_squared_error(y_true, y_pred))),
+        }
+    out = {
+        "accuracy": float(skm.accuracy_score(y_true, y_pred)),
+        "macro_f1": float(skm.f1_score(y_true, y_pred, average="macro", zero_division=0)),
+    }
+    if proba is not None:
+        out["log_loss"] = float(
+            skm.log_loss(y_true, np.clip(proba, 1e-7, 1), labels=np.arange(proba.shape[1]))
+        )
+    return out
+
+
+def headline(task: str) -> str:
+    return "r2" if task == "regression" else "accuracy"

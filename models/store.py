@@ -1,0 +1,323 @@
+"""The run store: SQLite (WAL) for status and metrics, a folder per run for artifacts.
+
+Workers write, pages read. Each call opens its own short-lived connection, so the
+store is safe from any thread or process; every write is one transaction, so a
+worker killed mid-epoch leaves whole epochs or none.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models.spec import RunSpec
+
+ACTIVE = ("queued", "running")
+FINISHED = ("succeeded", "failed", "cancelled", "interrupted")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    started REAL,
+    finished REAL,
+    status TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    dataset_name TEXT NOT NULL DEFAULT '',
+    epoch INTEGER NOT NULL DEFAULT 0,
+    epochs INTEGER NOT NULL DEFAULT 0,
+    progress REAL NOT NULL DEFAULT 0,
+    phase TEXT NOT NULL DEFAULT '',
+    pid INTEGER,
+    heartbeat REAL,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    traceback TEXT,
+    final_metrics TEXT,
+    origin TEXT NOT NULL DEFAULT 'app'
+);
+CREATE TABLE IF NOT EXISTS epochs (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    epoch INTEGER NOT NULL,
+    metrics TEXT NOT NULL,
+    PRIMARY KEY (run_id, epoch)
+);
+CREATE INDEX IF NOT EXISTS runs_status ON runs(status, created);
+CREATE TABLE IF NOT EXISTS embeddings (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    layer TEXT NOT NULL,
+    key TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0,
+    stage TEXT NOT NULL DEFAULT '',
+    error TEXT,
+    created REAL NOT NULL,
+    seconds REAL,
+    PRIMARY KEY (run_id, layer, key)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of the runs table, decoded."""
+
+    id: str
+    created: float
+    started: float | None
+    finished: float | None
+    status: str
+    spec: RunSpec
+    dataset_name: str
+    epoch: int
+    epochs: int
+    progress: float
+    phase: str
+    pid: int | None
+    heartbeat: float | None
+    cancel_requested: bool
+    error: str | None
+    traceback: str | None
+    final_metrics: dict[str, Any]
+    origin: str
+
+    @property
+    def duration(self) -> float | None:
+        if self.started is None:
+            return None
+        return (self.finished or time.time()) - self.started
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+
+def default_workspace() -> Path:
+    """Where runs and uploaded datasets live; GLASSBOX_WORKSPACE overrides ./workspace."""
+    return Path(os.environ.get("GLASSBOX_WORKSPACE", "workspace")).resolve()
+
+
+def _new_run_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+
+
+def _clean_metrics(metrics: dict[str, Any]) -> dict[str, float | None]:
+    """JSON has no NaN; store it as null so readers see a gap, not a parse error."""
+    out: dict[str, float | None] = {}
+    for key, value in metrics.items():
+        number = float(value)
+        out[key] = None if math.isnan(number) or math.isinf(number) else number
+    return out
+
+
+class RunStore:
+    """Runs, their specs, status and metrics in `<workspace>/glassbox.db`."""
+
+    def __init__(self, workspace: Path | str | None = None) -> None:
+        self.workspace = Path(workspace) if workspace else default_workspace()
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        (self.workspace / "runs").mkdir(exist_ok=True)
+        self.path = self.workspace / "glassbox.db"
+        with self.connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A short-lived autocommit connection; use BEGIN IMMEDIATE for multi-statement writes."""
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.row_factory = sqlite3.Row
+            yield db
+        finally:
+            db.close()
+
+    def _update(self, run_id: str, **fields: Any) -> None:
+        names = ", ".join(f"{name} = ?" for name in fields)
+        with self.connect() as db:
+            db.execute(f"UPDATE runs SET {names} WHERE id = ?", (*fields.values(), run_id))
+
+    # --- creating and reading -------------------------------------------------
+
+    def create_run(
+        self, spec: RunSpec, dataset_name: str = "", status: str = "queued", origin: str = "app"
+    ) -> str:
+        run_id = _new_run_id()
+        epochs = int(spec.params.get("epochs", 0) or 0)
+        with self.connect() as db:
+            db.execute(
+                "INSERT INTO runs (id, created, status, spec, dataset_name, epochs, origin)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run_id, time.time(), status, spec.to_json(), dataset_name, epochs, origin),
+            )
+        self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
+        return run_id
+
+    def run_dir(self, run_id: str) -> Path:
+        if not run_id.replace("-", "").isalnum():
+            raise ValueError(f"not a run id: {run_id!r}")
+        return self.workspace / "runs" / run_id
+
+    def get(self, run_id: str) -> Run | None:
+        with self.connect() as db:
+            row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return _to_run(row) if row else None
+
+    def list_runs(self, statuses: tuple[str, ...] | None = None) -> list[Run]:
+        query, args = "SELECT * FROM runs", ()
+        if statuses:
+            query += f" WHERE status IN ({','.join('?' * len(statuses))})"
+            args = statuses
+        with self.connect() as db:
+            rows = db.execute(query + " ORDER BY created DESC", args).fetchall()
+        return [_to_run(row) for row in rows]
+
+    def history(self, run_id: str) -> pd.DataFrame:
+        """Per-epoch metrics as a frame with an `epoch` column (1-based)."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT epoch, metrics FROM epochs WHERE run_id = ? ORDER BY epoch", (run_id,)
+            ).fetchall()
+        records = [{"epoch": row["epoch"], **json.loads(row["metrics"])} for row in rows]
+        return pd.DataFrame.from_records(records, columns=None if records else ["epoch"])
+
+    # --- the scheduler's writes -------------------------------------------------
+
+    def claim_next_queued(self) -> str | None:
+        """Move the oldest queued run to running; one transaction, so two claimers never share."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute(
+                "SELECT id FROM runs WHERE status = 'queued' ORDER BY created LIMIT 1"
+            ).fetchone()
+            if row is None:
+                db.execute("COMMIT")
+                return None
+            db.execute(
+                "UPDATE runs SET status = 'running', started = ?, heartbeat = ?, phase = 'starting'"
+                " WHERE id = ?",
+                (time.time(), time.time(), row["id"]),
+            )
+            db.execute("COMMIT")
+            return row["id"]
+
+    def request_cancel(self, run_id: str) -> None:
+        """A queued run is cancelled at once; a running one is asked to stop."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "UPDATE runs SET status = 'cancelled', finished = ? WHERE id = ? AND status = 'queued'",
+                (time.time(), run_id),
+            )
+            db.execute("UPDATE runs SET cancel_requested = 1 WHERE id = ?", (run_id,))
+            db.execute("COMMIT")
+
+    def finish_if_running(self, run_id: str, status: str, error: str | None = None) -> bool:
+        """Close a run that is still marked running (the worker died or was stopped)."""
+        with self.connect() as db:
+            cursor = db.execute(
+                "UPDATE runs SET status = ?, finished = ?, error = COALESCE(error, ?), phase = ''"
+                " WHERE id = ? AND status = 'running'",
+                (status, time.time(), error, run_id),
+            )
+            return cursor.rowcount > 0
+
+    def delete(self, run_id: str) -> None:
+        import shutil
+
+        with self.connect() as db:
+            db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        shutil.rmtree(self.run_dir(run_id), ignore_errors=True)
+
+    # --- the worker's writes ----------------------------------------------------
+
+    def mark_started(self, run_id: str, pid: int) -> None:
+        now = time.time()
+        self._update(run_id, status="running", pid=pid, heartbeat=now, phase="loading data")
+        with self.connect() as db:
+            db.execute("UPDATE runs SET started = COALESCE(started, ?) WHERE id = ?", (now, run_id))
+
+    def heartbeat(self, run_id: str) -> bool:
+        """Record that the worker lives; returns whether a cancel was requested."""
+        with self.connect() as db:
+            db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time.time(), run_id))
+            row = db.execute("SELECT cancel_requested FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return bool(row and row["cancel_requested"])
+
+    def set_phase(self, run_id: str, phase: str) -> None:
+        self._update(run_id, phase=phase)
+
+    def set_progress(self, run_id: str, epoch: int, epochs: int, progress: float) -> None:
+        self._update(run_id, epoch=epoch, epochs=epochs, progress=progress)
+
+    def log_epoch(self, run_id: str, epoch: int, metrics: dict[str, Any], epochs: int) -> None:
+        """One transaction: the epoch row and the progress it implies land together."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT OR REPLACE INTO epochs (run_id, epoch, metrics) VALUES (?, ?, ?)",
+                (run_id, epoch, json.dumps(_clean_metrics(metrics))),
+            )
+            db.execute(
+                "UPDATE runs SET epoch = ?, epochs = ?, progress = ?, heartbeat = ? WHERE id = ?",
+                (epoch, epochs, epoch / max(epochs, 1), time.time(), run_id),
+            )
+            db.execute("COMMIT")
+
+    def finish(
+        self,
+        run_id: str,
+        status: str,
+        final_metrics: dict[str, Any] | None = None,
+        error: str | None = None,
+        traceback: str | None = None,
+    ) -> None:
+        if status not in FINISHED:
+            raise ValueError(f"not a finished status: {status}")
+        self._update(
+            run_id,
+            status=status,
+            finished=time.time(),
+            final_metrics=json.dumps(final_metrics or {}),
+            error=error,
+            traceback=traceback,
+            phase="",
+            progress=1.0 if status == "succeeded" else self.get(run_id).progress,
+        )
+
+
+def _to_run(row: sqlite3.Row) -> Run:
+    return Run(
+        id=row["id"],
+        created=row["created"],
+        started=row["started"],
+        finished=row["finished"],
+        status=row["status"],
+        spec=RunSpec.from_json(row["spec"]),
+        dataset_name=row["dataset_name"],
+        epoch=row["epoch"],
+        epochs=row["epochs"],
+        progress=row["progress"],
+        phase=row["phase"],
+        pid=row["pid"],
+        heartbeat=row["heartbeat"],
+        cancel_requested=bool(row["cancel_requested"]),
+        error=row["error"],
+        traceback=row["traceback"],
+        final_metrics=json.loads(row["final_metrics"]) if row["final_metrics"] else {},
+        origin=row["origin"],
+    )

@@ -1,0 +1,86 @@
+"""Train from the command line, into the same run store the app reads.
+
+    python -m models.train --dataset iris --model mlp --epochs 20
+
+The run appears on the Runs page while it trains, exactly like one started there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from models.registry import MODEL_KINDS, get_kind
+from models.spec import RunSpec
+from models.store import RunStore
+
+
+def _parse_param(text: str) -> tuple[str, object]:
+    name, _, value = text.partition("=")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m models.train", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--dataset", required=True, help="builtin name (iris) or a reference (upload:…)"
+    )
+    parser.add_argument("--model", required=True, choices=sorted(MODEL_KINDS))
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--test-size", type=float, default=0.2)
+    parser.add_argument("--target", help="target column of an uploaded CSV")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other hyperparameter, e.g. --param hidden_units=128",
+    )
+    parser.add_argument(
+        "--workspace", help="run store folder (default: $GLASSBOX_WORKSPACE or ./workspace)"
+    )
+    return parser
+
+
+def spec_from_args(args: argparse.Namespace) -> RunSpec:
+    kind = get_kind(args.model)
+    overrides = dict(_parse_param(text) for text in args.param)
+    for name in ("epochs", "batch_size", "learning_rate"):
+        if getattr(args, name) is not None:
+            overrides[name] = getattr(args, name)
+    dataset = args.dataset if ":" in args.dataset else f"builtin:{args.dataset}"
+    options = {"target": args.target} if args.target else {}
+    return RunSpec(dataset, args.model, kind.params(overrides), args.seed, args.test_size, options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from models.worker import execute
+
+    store = RunStore(args.workspace)
+    spec = spec_from_args(args)
+    run_id = store.create_run(spec, dataset_name=spec.dataset, status="running", origin="cli")
+    print(f"run {run_id}: training {spec.model} on {spec.dataset} (store: {store.workspace})")
+    try:
+        status = execute(store, run_id)
+    except KeyboardInterrupt:
+        store.finish_if_running(run_id, "cancelled", "stopped from the command line")
+        return 130
+    run = store.get(run_id)
+    print(f"run {run_id}: {status}", json.dumps(run.final_metrics, indent=1))
+    if run.error:
+        print(run.traceback or run.error, file=sys.stderr)
+    return 0 if status == "succeeded" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

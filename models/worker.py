@@ -1,0 +1,119 @@
+"""Trains one run, start to finish, in whatever process calls it.
+
+The job manager calls `run_job` in a freshly spawned process; the CLI calls
+`execute` in its own. Either way the run store is the only channel out: status,
+epochs, progress, errors and a heartbeat that lets a reader tell a live worker
+from a dead one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+
+from models.artifacts import save_outcome
+from models.outcome import TrainContext, TrainOutcome
+from models.store import RunStore
+
+HEARTBEAT_S = 1.0
+
+
+class _Heartbeat(threading.Thread):
+    """Writes a heartbeat each second and turns a cancel request into an in-process flag."""
+
+    def __init__(self, store: RunStore, run_id: str) -> None:
+        super().__init__(daemon=True, name=f"heartbeat-{run_id}")
+        self.store, self.run_id = store, run_id
+        self.cancel = threading.Event()
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(HEARTBEAT_S):
+            try:
+                if self.store.heartbeat(self.run_id):
+                    self.cancel.set()
+            except Exception:  # a locked database must not kill training
+                continue
+
+
+def run_job(workspace: str, run_id: str) -> None:
+    """Entry point of a spawned worker process."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    execute(RunStore(workspace), run_id)
+
+
+def execute(store: RunStore, run_id: str) -> str:
+    """Train the run and record how it ended; returns the final status."""
+    store.mark_started(run_id, os.getpid())
+    beat = _Heartbeat(store, run_id)
+    if store.heartbeat(run_id):
+        beat.cancel.set()
+    beat.start()
+    ctx = _context(store, run_id, beat.cancel)
+    try:
+        outcome = _train(store, run_id, ctx)
+        status = "cancelled" if outcome.cancelled else "succeeded"
+        _finish_outcome(store, run_id, ctx, outcome, status)
+    except Exception as error:  # the run fails; the process and other runs do not
+        status = "failed"
+        store.finish(
+            run_id,
+            "failed",
+            error=f"{type(error).__name__}: {error}",
+            traceback=traceback.format_exc(),
+        )
+    finally:
+        beat.done.set()
+    return status
+
+
+def _context(store: RunStore, run_id: str, cancel: threading.Event) -> TrainContext:
+    return TrainContext(
+        run_dir=store.run_dir(run_id),
+        log_epoch=lambda epoch, metrics, epochs: store.log_epoch(run_id, epoch, metrics, epochs),
+        set_phase=lambda phase: store.set_phase(run_id, phase),
+        set_progress=lambda epoch, epochs, frac: store.set_progress(run_id, epoch, epochs, frac),
+        cancelled=cancel.is_set,
+    )
+
+
+def _train(store: RunStore, run_id: str, ctx: TrainContext) -> TrainOutcome:
+    from data.registry import load_dataset
+    from models.registry import get_kind
+
+    run = store.get(run_id)
+    spec = run.spec
+    kind = get_kind(spec.model)
+    dataset = load_dataset(spec.dataset, store.workspace, spec.dataset_options)
+    if dataset.kind != kind.modality:
+        raise ValueError(
+            f"{kind.label} trains on {kind.modality} data, but {dataset.name} is {dataset.kind}"
+        )
+    return kind.load_trainer()(dataset.data, spec, ctx)
+
+
+def _finish_outcome(
+    store: RunStore, run_id: str, ctx: TrainContext, outcome: TrainOutcome, status: str
+) -> None:
+    from models import metrics
+
+    ctx.set_phase("saving")
+    save_outcome(ctx.run_dir, outcome, ctx.notes)
+    final = metrics.summary(outcome.task, outcome.y_true, outcome.y_pred, outcome.proba)
+    if outcome.fit_seconds > 0:
+        final["fit_seconds"] = outcome.fit_seconds
+        final["train_samples_per_s"] = (
+            outcome.train_samples * outcome.epochs_run / outcome.fit_seconds
+        )
+    store.finish(run_id, status, final_metrics=final)
+    if status == "succeeded" and outcome.features:
+        _request_default_embedding(store, run_id, next(iter(outcome.features)))
+
+
+def _request_default_embedding(store: RunStore, run_id: str, layer: str) -> None:
+    """Queued now so the warm embedding service has it ready before Explore opens."""
+    from models.embedding import EmbeddingSettings
+    from models.embedding_queue import EmbeddingQueue
+
+    EmbeddingQueue(store).request(run_id, layer, EmbeddingSettings())

@@ -1,0 +1,121 @@
+"""The run store against a real SQLite file in tmp_path."""
+
+import json
+import sqlite3
+
+import pytest
+
+from models.spec import RunSpec
+from models.store import RunStore
+
+SPEC = RunSpec("builtin:iris", "mlp", {"epochs": 3}, seed=1)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return RunStore(tmp_path / "ws")
+
+
+def test_created_run_is_queued_with_its_spec(store):
+    run_id = store.create_run(SPEC, dataset_name="Iris")
+    run = store.get(run_id)
+    assert run.status == "queued"
+    assert run.spec == SPEC
+    assert run.epochs == 3
+    assert store.run_dir(run_id).is_dir()
+
+
+def test_database_uses_wal(store):
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_claim_takes_oldest_queued_once(store):
+    first = store.create_run(SPEC)
+    second = store.create_run(SPEC)
+    assert store.claim_next_queued() == first
+    assert store.claim_next_queued() == second
+    assert store.claim_next_queued() is None
+    assert store.get(first).status == "running"
+
+
+def test_epochs_round_trip_with_nan_as_gap(store):
+    run_id = store.create_run(SPEC)
+    store.log_epoch(run_id, 1, {"loss": 1.5, "accuracy": 0.5}, 3)
+    store.log_epoch(run_id, 2, {"loss": float("nan"), "accuracy": 0.7}, 3)
+    history = store.history(run_id)
+    assert list(history["epoch"]) == [1, 2]
+    assert history["loss"].isna().tolist() == [False, True]
+    run = store.get(run_id)
+    assert (run.epoch, run.epochs) == (2, 3)
+    assert run.progress == pytest.approx(2 / 3)
+
+
+def test_empty_history_has_epoch_column(store):
+    assert list(store.history(store.create_run(SPEC)).columns) == ["epoch"]
+
+
+def test_cancel_of_queued_run_is_immediate(store):
+    run_id = store.create_run(SPEC)
+    store.request_cancel(run_id)
+    assert store.get(run_id).status == "cancelled"
+
+
+def test_cancel_of_running_run_sets_flag_seen_by_heartbeat(store):
+    run_id = store.create_run(SPEC)
+    store.claim_next_queued()
+    assert store.heartbeat(run_id) is False
+    store.request_cancel(run_id)
+    assert store.get(run_id).status == "running"
+    assert store.heartbeat(run_id) is True
+
+
+def test_finish_records_metrics_and_errors(store):
+    run_id = store.create_run(SPEC)
+    store.claim_next_queued()
+    store.finish(run_id, "failed", {"accuracy": 0.1}, error="ValueError: x", traceback="tb")
+    run = store.get(run_id)
+    assert run.status == "failed" and run.error == "ValueError: x" and run.traceback == "tb"
+    assert run.final_metrics == {"accuracy": 0.1}
+    assert run.finished is not None
+
+
+def test_finish_if_running_never_overwrites_a_final_status(store):
+    run_id = store.create_run(SPEC)
+    store.claim_next_queued()
+    store.finish(run_id, "succeeded", {})
+    assert store.finish_if_running(run_id, "interrupted") is False
+    assert store.get(run_id).status == "succeeded"
+
+
+def test_delete_removes_row_epochs_and_folder(store):
+    run_id = store.create_run(SPEC)
+    store.log_epoch(run_id, 1, {"loss": 1.0}, 3)
+    store.delete(run_id)
+    assert store.get(run_id) is None
+    assert not store.run_dir(run_id).exists()
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("SELECT COUNT(*) FROM epochs").fetchone()[0] == 0
+
+
+def test_run_dir_refuses_path_tricks(store):
+    with pytest.raises(ValueError):
+        store.run_dir("../etc")
+
+
+def test_list_runs_filters_by_status(store):
+    a = store.create_run(SPEC)
+    store.create_run(SPEC)
+    store.request_cancel(a)
+    assert [r.id for r in store.list_runs(("cancelled",))] == [a]
+    assert len(store.list_runs()) == 2
+
+
+def test_spec_json_round_trip():
+    assert RunSpec.from_json(SPEC.to_json()) == SPEC
+    assert json.loads(SPEC.to_json())["model"] == "mlp"
+
+
+def test_spec_rejects_bad_test_size():
+    with pytest.raises(ValueError, match="test_size"):
+        RunSpec("builtin:iris", "mlp", test_size=0.9)
