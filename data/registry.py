@@ -7,7 +7,7 @@ ship, `upload:<hash>` for files a person uploaded.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +53,26 @@ def load_dataset(ref: str, workspace: Path, options: dict[str, Any] | None = Non
     """Load by reference; `options` holds the user's choices (target, text/label columns)."""
     options = options or {}
     if ref.startswith("builtin:"):
-        return _load_builtin(ref, options)
-    if ref.startswith("upload:"):
-        return _load_upload(ref, Path(workspace), options)
-    raise DatasetError(f"unknown dataset reference {ref!r}: expected builtin:<name> or upload:<id>")
+        dataset = _load_builtin(ref, options)
+    elif ref.startswith("upload:"):
+        dataset = _load_upload(ref, Path(workspace), options)
+    else:
+        raise DatasetError(
+            f"unknown dataset reference {ref!r}: expected builtin:<name> or upload:<id>"
+        )
+    return _with_target(dataset, options.get("target"))
+
+
+def _with_target(dataset: Dataset, target: str | None) -> Dataset:
+    """A table's target is the user's choice; the loader's is only the default."""
+    data = dataset.data
+    if data.kind != "tabular" or not target or target == data.target:
+        return dataset
+    if target not in data.frame.columns:
+        raise DatasetError(
+            f"column {target!r} is not in {dataset.name}; columns: {', '.join(map(str, data.frame.columns))}"
+        )
+    return replace(dataset, data=TabularData(frame=data.frame, target=target))
 
 
 def _load_builtin(ref: str, options: dict[str, Any]) -> Dataset:
@@ -95,9 +111,10 @@ def _load_upload(ref: str, workspace: Path, options: dict[str, Any]) -> Dataset:
     if meta["kind"] == "text":
         from data.text_columns import detect_text_columns, validate_text_dataset
 
-        text_col, label_col = detect_text_columns(frame)
-        text_col = options.get("text_column", text_col)
-        label_col = options.get("label_column", options.get("target", label_col))
+        text_col, label_col = options.get("text_column"), options.get("label_column")
+        if not (text_col and label_col):
+            guessed_text, guessed_label = detect_text_columns(frame)
+            text_col, label_col = text_col or guessed_text, label_col or guessed_label
         return Dataset(ref, name, validate_text_dataset(frame, text_col, label_col).data)
     target = options.get("target") or meta.get("target") or frame.columns[-1]
     if target not in frame.columns:

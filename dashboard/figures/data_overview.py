@@ -1,0 +1,49 @@
+"""Charts that describe a dataset before any model sees it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.style import ACCENT_COLOR, apply_layout, clamp, message_figure
+
+MAX_BARS = 60
+
+
+def missing_values_figure(missing: pd.Series) -> go.Figure:
+    """Share of missing cells per column, worst first.
+
+    Complete columns are left out (the title counts them): a wide table of pixels or
+    one-hot columns would otherwise bury the few columns that need attention.
+    """
+    missing = pd.to_numeric(missing, errors="coerce").fillna(0.0)
+    if (missing < 0).any() or (missing > 1).any():
+        raise ValueError(
+            "missing values must be fractions between 0 and 1 per column; "
+            "pass frame.isna().mean() rather than frame.isna().sum()"
+        )
+    affected = missing[missing > 0].sort_values(ascending=False, kind="stable")
+    title = "Missing values"
+    if affected.empty:
+        return message_figure("No missing values", height=200, title=title)
+    title += f" — {len(affected)} of {len(missing)} columns incomplete"
+    if len(affected) > MAX_BARS:
+        title += f" (worst {MAX_BARS} shown)"
+        affected = affected.iloc[:MAX_BARS]
+    names = affected.index.astype(str).to_numpy()
+    fig = go.Figure(
+        go.Bar(
+            x=affected.to_numpy(),
+            y=names,
+            orientation="h",
+            marker_color=ACCENT_COLOR,
+            text=[f"{v:.1%}" for v in affected],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="column %{y}<br>%{x:.1%} of rows missing<extra></extra>",
+        )
+    )
+    apply_layout(fig, title=title, height=int(clamp(90 + 22 * len(names), 200, 1500)))
+    fig.update_xaxes(range=[0, 1.1], tickformat=".0%", title_text="rows missing")
+    fig.update_yaxes(type="category", autorange="reversed")
+    return fig
