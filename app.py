@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from dashboard.services import get_manager
+
 st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
+get_manager()  # once per server: recovers interrupted runs, starts the queue and warm UMAP
 
 pages = [
     st.Page("dashboard/page_data.py", title="Data", icon="📂", default=True),

@@ -23,8 +23,13 @@ def get_store() -> RunStore:
     return RunStore(default_workspace())
 
 
-@st.cache_resource
+def _release_manager(manager: JobManager) -> None:
+    manager.shutdown()
+
+
+@st.cache_resource(on_release=_release_manager)
 def get_manager() -> JobManager:
+    """Created on first use; shut down when the cache is cleared or the server exits."""
     manager = JobManager(get_store(), concurrency=int(os.environ.get("GLASSBOX_CONCURRENCY", "1")))
     atexit.register(manager.shutdown)
     return manager

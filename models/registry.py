@@ -107,3 +107,7 @@ register(
 def model_label(key: str) -> str:
     """The display name of a model kind; the raw key for kinds no longer registered."""
     return MODEL_KINDS[key].label if key in MODEL_KINDS else key
+
+
+# Image and text kinds live beside their trainers and register themselves here.
+from models import kinds_image, kinds_text  # noqa: E402, F401

@@ -39,7 +39,7 @@ class _Heartbeat(threading.Thread):
 
 def run_job(workspace: str, run_id: str) -> None:
     """Entry point of a spawned worker process."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     execute(RunStore(workspace), run_id)
 
 
@@ -108,7 +108,10 @@ def _finish_outcome(
         )
     store.finish(run_id, status, final_metrics=final)
     if status == "succeeded" and outcome.features:
-        _request_default_embedding(store, run_id, next(iter(outcome.features)))
+        try:
+            _request_default_embedding(store, run_id, next(iter(outcome.features)))
+        except Exception:  # the run has succeeded; Explore asks again when opened
+            pass
 
 
 def _request_default_embedding(store: RunStore, run_id: str, layer: str) -> None:

@@ -1,0 +1,1 @@
+"""Model kinds for images (registered into models.registry on import)."""

@@ -1,0 +1,1 @@
+"""Model kinds for text (registered into models.registry on import)."""

@@ -1,0 +1,135 @@
+"""The job manager with real spawned workers and a real store."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from models.jobs import JobManager
+from models.spec import RunSpec
+from models.store import RunStore
+
+FAST = RunSpec("builtin:iris", "logreg", {})
+SLOW_MLP = RunSpec(
+    "builtin:digits",
+    "mlp",
+    {
+        "epochs": 200,
+        "batch_size": 8,
+        "hidden_layers": 2,
+        "hidden_units": 64,
+        "validation_split": 0.2,
+    },
+)
+
+
+def wait_for(predicate, timeout: float = 90.0, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+@pytest.fixture
+def store(tmp_path):
+    return RunStore(tmp_path / "ws")
+
+
+@pytest.fixture
+def manager(store):
+    manager = JobManager(store, concurrency=1, poll_s=0.1, embedding_service=False)
+    yield manager
+    manager.shutdown()
+
+
+def test_queued_runs_train_one_at_a_time_and_all_finish(store, manager):
+    ids = [manager.submit(FAST, "Iris") for _ in range(3)]
+    most_running = 0
+
+    def all_done():
+        nonlocal most_running
+        runs = [store.get(run_id) for run_id in ids]
+        most_running = max(most_running, sum(run.status == "running" for run in runs))
+        return all(run.status == "succeeded" for run in runs)
+
+    wait_for(all_done, interval=0.05)
+    assert most_running == 1
+    assert all(store.get(run_id).pid not in (None, os.getpid()) for run_id in ids)
+
+
+def test_concurrent_submits_from_several_tabs_are_all_queued(store, manager):
+    manager.set_concurrency(2)
+    ids: list[str] = []
+    threads = [threading.Thread(target=lambda: ids.append(manager.submit(FAST))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(ids)) == 4
+    wait_for(lambda: all(store.get(run_id).status == "succeeded" for run_id in ids), timeout=120)
+
+
+def test_cancel_stops_a_running_keras_job_within_seconds(store, manager):
+    run_id = manager.submit(SLOW_MLP)
+    wait_for(lambda: store.get(run_id).epoch >= 1)
+    asked = time.monotonic()
+    manager.cancel(run_id)
+    wait_for(lambda: store.get(run_id).status == "cancelled", timeout=15)
+    assert time.monotonic() - asked < 10
+    assert store.get(run_id).epoch < 200
+
+
+def test_cancel_of_a_queued_job_never_starts_it(store, manager):
+    first = manager.submit(SLOW_MLP)
+    second = manager.submit(FAST)
+    manager.cancel(second)
+    assert store.get(second).status == "cancelled"
+    manager.cancel(first)
+    wait_for(lambda: store.get(first).status == "cancelled", timeout=60)
+    assert store.get(second).started is None
+
+
+def test_worker_killed_mid_epoch_leaves_a_consistent_store_and_an_interrupted_run(store, manager):
+    run_id = manager.submit(SLOW_MLP)
+    wait_for(lambda: store.get(run_id).epoch >= 2)
+    os.kill(store.get(run_id).pid, signal.SIGKILL)
+    wait_for(lambda: store.get(run_id).status == "interrupted", timeout=15)
+    run = store.get(run_id)
+    assert "exit code -9" in run.error
+    history = store.history(run_id)
+    assert list(history["epoch"]) == list(range(1, len(history) + 1))
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_runs_left_running_by_a_dead_app_are_interrupted_on_start(store):
+    run_id = store.create_run(FAST)
+    store.claim_next_queued()
+    with store.connect() as db:  # as if its worker died long ago
+        db.execute("UPDATE runs SET pid = 999999, heartbeat = 0 WHERE id = ?", (run_id,))
+    manager = JobManager(store, embedding_service=False)
+    try:
+        assert store.get(run_id).status == "interrupted"
+    finally:
+        manager.shutdown()
+
+
+def test_a_job_that_raises_fails_and_the_next_one_still_runs(store, manager):
+    bad = manager.submit(RunSpec("builtin:no_such_set", "logreg", {}))
+    good = manager.submit(FAST)
+    wait_for(lambda: store.get(good).status == "succeeded")
+    run = store.get(bad)
+    assert run.status == "failed" and "no_such_set" in run.error and run.traceback
+
+
+def test_unknown_model_is_refused_before_it_is_queued(manager):
+    with pytest.raises(ValueError, match="unknown model"):
+        manager.submit(RunSpec("builtin:iris", "no_such_model", {}))
