@@ -2,15 +2,22 @@
 
 import streamlit as st
 
-from dashboard.services import get_manager
 
-st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
-get_manager()  # once per server: recovers interrupted runs, starts the queue and warm UMAP
+def main() -> None:
+    from dashboard.services import get_manager
 
-pages = [
-    st.Page("dashboard/page_data.py", title="Data", icon="📂", default=True),
-    st.Page("dashboard/page_train.py", title="Train", icon="🏋️"),
-    st.Page("dashboard/page_runs.py", title="Runs", icon="📈"),
-    st.Page("dashboard/page_explore.py", title="Explore", icon="🔬", url_path="explore"),
-]
-st.navigation(pages).run()
+    st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
+    get_manager()  # once per server: recovers interrupted runs, starts the queue and warm UMAP
+    pages = [
+        st.Page("dashboard/page_data.py", title="Data", icon="📂", default=True),
+        st.Page("dashboard/page_train.py", title="Train", icon="🏋️"),
+        st.Page("dashboard/page_runs.py", title="Runs", icon="📈"),
+        st.Page("dashboard/page_explore.py", title="Explore", icon="🔬", url_path="explore"),
+    ]
+    st.navigation(pages).run()
+
+
+# Streamlit runs this file as __main__. Worker processes started with 'spawn' import it
+# again as __mp_main__, and must not draw the app or start a second job manager.
+if __name__ == "__main__":
+    main()

@@ -8,6 +8,7 @@ is marked interrupted, never left running forever.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
@@ -17,8 +18,11 @@ from dataclasses import dataclass
 from models.spec import RunSpec
 from models.store import RunStore
 
+log = logging.getLogger(__name__)
+
 STALE_AFTER_S = 15.0  # no heartbeat for this long and no live process: the worker is gone
-CANCEL_GRACE_S = 3.0  # a worker asked to stop gets this long before it is terminated
+CANCEL_GRACE_S = 3.0
+SERVICE_RESTART_S = 10.0  # least time between two starts of the embedding service  # a worker asked to stop gets this long before it is terminated
 
 
 @dataclass
@@ -50,6 +54,7 @@ class JobManager:
         self.store = store
         self._embedding_service = embedding_service
         self._service: multiprocessing.process.BaseProcess | None = None
+        self._service_started = -SERVICE_RESTART_S
         self.concurrency = max(1, int(concurrency))
         self.poll_s = poll_s
         self._workers: dict[str, _Worker] = {}
@@ -112,17 +117,19 @@ class JobManager:
 
     def _loop(self) -> None:
         last_recover = time.monotonic()
+        steps = (self._reap, self._enforce_cancels, self._start_queued, self._keep_service_alive)
         while not self._stop.wait(self.poll_s):
-            try:
-                self._keep_service_alive()
-                self._reap()
-                self._enforce_cancels()
-                self._start_queued()
-                if time.monotonic() - last_recover > STALE_AFTER_S / 3:
+            for step in steps:  # each step on its own, so one failing never starves the rest
+                try:
+                    step()
+                except Exception:
+                    log.exception("scheduler step %s failed", step.__name__)
+            if time.monotonic() - last_recover > STALE_AFTER_S / 3:
+                try:
                     self.recover()
-                    last_recover = time.monotonic()
-            except Exception:  # the scheduler outlives a locked database or a bad run
-                continue
+                except Exception:
+                    log.exception("recovering interrupted runs failed")
+                last_recover = time.monotonic()
 
     def _reap(self) -> None:
         with self._lock:
@@ -158,6 +165,9 @@ class JobManager:
         """Start the embedding service, and start it again if it died."""
         if not self._embedding_service or (self._service and self._service.is_alive()):
             return
+        if time.monotonic() - self._service_started < SERVICE_RESTART_S:
+            return  # a service that keeps dying is restarted slowly, not in a loop
+        self._service_started = time.monotonic()
         from models.embedding_service import serve
 
         self._service = self._context.Process(

@@ -90,6 +90,7 @@ def _train(store: RunStore, run_id: str, ctx: TrainContext) -> TrainOutcome:
         raise ValueError(
             f"{kind.label} trains on {kind.modality} data, but {dataset.name} is {dataset.kind}"
         )
+    ctx.set_phase("starting TensorFlow" if kind.framework == "keras" else "starting")
     return kind.load_trainer()(dataset.data, spec, ctx)
 
 

@@ -120,13 +120,28 @@ def chromium():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def browser_page(chromium, app_server):
-    """A fresh page with the app open and its first page rendered."""
+def browser_page(request, chromium, app_server, tmp_path):
+    """A fresh page with the app open and its first page rendered.
+
+    A failing test leaves a full-page screenshot in its tmp_path, named in the report.
+    """
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(app_server)
     page.get_by_role("heading", name="Data").wait_for()
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        shot = tmp_path / "failure.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the failing page: {shot}")
     context.close()
