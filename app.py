@@ -4,10 +4,11 @@ import streamlit as st
 
 
 def main() -> None:
-    from dashboard.services import get_manager
+    from dashboard.services import get_manager, preload_modules
 
     st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
     get_manager()  # once per server: recovers interrupted runs, starts the queue and warm UMAP
+    preload_modules()
     pages = [
         st.Page("dashboard/page_data.py", title="Data", icon="📂", default=True),
         st.Page("dashboard/page_train.py", title="Train", icon="🏋️"),

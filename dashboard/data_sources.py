@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboard.image_upload import image_upload_source
 from dashboard.services import get_store, load_dataset
 from dashboard.tabular_summary import render_tabular
+from dashboard.text_upload import text_csv_source
 from data.dataset import Dataset, DatasetError
 
 
@@ -29,7 +31,20 @@ def builtin_source() -> None:
 
     catalog = builtin_catalog()
     labels = {f"{entry.name} · {entry.kind}": entry for entry in catalog}
-    label = st.selectbox("Built-in dataset", list(labels), key="builtin_choice")
+    label = st.selectbox(
+        "Built-in dataset",
+        list(labels),
+        index=None,
+        placeholder="Choose a dataset",
+        key="builtin_choice",
+    )
+    if label is None:
+        st.caption(
+            "Tables, images and texts that ship with Glassbox: "
+            + ", ".join(entry.name for entry in catalog)
+            + "."
+        )
+        return
     entry = labels[label]
     st.caption(entry.description)
     _render(load_dataset(entry.ref))
@@ -78,4 +93,6 @@ def csv_table_source() -> None:
 SOURCES: dict[str, Callable[[], None]] = {
     "Built-in": builtin_source,
     "Upload a CSV table": csv_table_source,
+    "Upload a text CSV": text_csv_source,
+    "Upload images": image_upload_source,
 }

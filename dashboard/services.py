@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import threading
 from typing import Any
 
 import streamlit as st
@@ -33,6 +34,21 @@ def get_manager() -> JobManager:
     manager = JobManager(get_store(), concurrency=int(os.environ.get("GLASSBOX_CONCURRENCY", "1")))
     atexit.register(manager.shutdown)
     return manager
+
+
+@st.cache_resource
+def preload_modules() -> threading.Thread:
+    """Import what Explore needs (scikit-learn's metrics, ~1 s) in the background after
+    start-up, so the first page stays fast and the first Explore does not pay for it."""
+    import importlib
+
+    def load() -> None:
+        for name in ("sklearn.metrics", "data.builtin_tabular", "dashboard.views"):
+            importlib.import_module(name)
+
+    thread = threading.Thread(target=load, name="glassbox-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_resource(show_spinner="Loading dataset…")

@@ -5,34 +5,40 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-from sklearn import datasets as skd
 
 from data.dataset import TabularData
 
 
-def _from_bunch(loader: Callable, target: str) -> TabularData:
+def _sklearn_loader(name: str) -> Callable:
+    """scikit-learn is imported only when a set is loaded, so listing sets stays instant."""
+    from sklearn import datasets
+
+    return getattr(datasets, name)
+
+
+def _from_bunch(loader_name: str, target: str) -> TabularData:
     """Class indices become their names, so every view shows 'setosa', not 0."""
-    bunch = loader(as_frame=True)
+    bunch = _sklearn_loader(loader_name)(as_frame=True)
     frame = bunch.frame.drop(columns="target")
     frame[target] = pd.Series(bunch.target_names[bunch.target.to_numpy()], index=frame.index)
     return TabularData(frame=frame, target=target)
 
 
 def iris() -> TabularData:
-    return _from_bunch(skd.load_iris, "species")
+    return _from_bunch("load_iris", "species")
 
 
 def wine() -> TabularData:
-    return _from_bunch(skd.load_wine, "cultivar")
+    return _from_bunch("load_wine", "cultivar")
 
 
 def breast_cancer() -> TabularData:
-    return _from_bunch(skd.load_breast_cancer, "diagnosis")
+    return _from_bunch("load_breast_cancer", "diagnosis")
 
 
 def digits_table() -> TabularData:
     """The 8×8 digits as 64 pixel columns: the image set seen as a table."""
-    bunch = skd.load_digits(as_frame=True)
+    bunch = _sklearn_loader("load_digits")(as_frame=True)
     frame = bunch.frame.copy()
     frame["target"] = frame["target"].astype(str)
     return TabularData(frame=frame.rename(columns={"target": "digit"}), target="digit")
@@ -40,7 +46,7 @@ def digits_table() -> TabularData:
 
 def diabetes() -> TabularData:
     """A regression set: disease progression one year on."""
-    frame = skd.load_diabetes(as_frame=True).frame
+    frame = _sklearn_loader("load_diabetes")(as_frame=True).frame
     return TabularData(frame=frame.rename(columns={"target": "progression"}), target="progression")
 
 

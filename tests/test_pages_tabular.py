@@ -58,6 +58,8 @@ def test_first_page_renders_without_tensorflow_or_umap(tmp_path):
 
 def test_builtin_dataset_shows_preview_types_missing_and_balance(workspace):
     at = open_app()
+    assert not at.get("plotly_chart"), "nothing is loaded before a dataset is chosen"
+    at.selectbox(key="builtin_choice").set_value("Iris flowers · tabular").run()
     assert not at.exception
     assert "150 rows × 5 columns" in " ".join(m.value for m in at.markdown)
     charts = at.get("plotly_chart")
@@ -174,10 +176,12 @@ def test_explore_deep_link_shows_curves_confusion_and_per_class(finished_runs):
     assert any('"heatmap"' in spec and "setosa" in spec for spec in specs)
     cell = at.selectbox(key=f"cm_cell_{mlp}")
     assert cell.value == "All misclassified"
-    diagonal = next(option for option in cell.options if option.startswith("setosa → setosa"))
-    cell.set_value(diagonal).run()
+    picked = cell.options[1]  # e.g. "setosa → versicolor (3)"
+    true, predicted = picked.rsplit(" (", 1)[0].split(" → ")
+    cell.set_value(picked).run()
     shown = at.dataframe[0].value
-    assert set(shown["true"]) == {"setosa"} and set(shown["predicted"]) == {"setosa"}
+    assert len(shown) == int(picked.rsplit("(", 1)[1].rstrip(")"))
+    assert set(shown["true"]) == {true} and set(shown["predicted"]) == {predicted}
 
 
 def test_explore_regression_run_shows_predictions_not_confusion(finished_runs):

@@ -1,0 +1,84 @@
+"""Training speed through the job system ÷ bare `model.fit` on the same model and data.
+
+Both sides train the same MLP on the same preprocessed digits table with the same
+epochs, batch size and validation data; the job side is a real spawned worker
+that writes every epoch to the run store. Goal: ratio ≥ 0.95.
+"""
+
+from __future__ import annotations
+
+import time
+
+from _common import temp_workspace
+
+from data.registry import load_dataset
+from models.jobs import JobManager
+from models.spec import RunSpec
+from models.store import RunStore
+
+PARAMS = {
+    "epochs": 15,
+    "batch_size": 32,
+    "learning_rate": 1e-3,
+    "validation_split": 0.2,
+    "dropout": 0.1,
+    "hidden_layers": 2,
+    "hidden_units": 128,
+}
+
+
+def bare_fit_samples_per_s(spec: RunSpec) -> float:
+    from models import keras_common
+    from models.tabular_common import prepare_table
+    from models.tabular_keras import build_for
+
+    keras_common.seed_everything(spec.seed)
+    table = prepare_table(
+        load_dataset(spec.dataset, temp_workspace("bare")).data, 0.2, spec.seed, None
+    )
+    x, y, validation = keras_common.validation_split(
+        table.x_train, table.y_train, 0.2, spec.seed, True
+    )
+    model = build_for(table, spec)
+    started = time.perf_counter()
+    model.fit(
+        x,
+        y,
+        validation_data=validation,
+        epochs=PARAMS["epochs"],
+        batch_size=PARAMS["batch_size"],
+        verbose=0,
+        shuffle=True,
+    )
+    return len(x) * PARAMS["epochs"] / (time.perf_counter() - started)
+
+
+def job_samples_per_s(spec: RunSpec) -> tuple[float, float]:
+    store = RunStore(temp_workspace("jobs"))
+    manager = JobManager(store, embedding_service=False)
+    started = time.perf_counter()
+    run_id = manager.submit(spec, "digits")
+    while store.get(run_id).active:
+        time.sleep(0.1)
+    wall = time.perf_counter() - started
+    manager.shutdown()
+    run = store.get(run_id)
+    assert run.status == "succeeded", run.error
+    return run.final_metrics["train_samples_per_s"], wall
+
+
+def main() -> None:
+    spec = RunSpec("builtin:digits", "mlp", PARAMS, seed=0)
+    bare = bare_fit_samples_per_s(spec)  # warms TensorFlow in this process first
+    job, wall = job_samples_per_s(spec)
+    bare_again = bare_fit_samples_per_s(spec)
+    reference = max(bare, bare_again)
+    print(f"bare model.fit:        {bare:9.0f} and {bare_again:9.0f} samples/s")
+    print(
+        f"through the job system {job:9.0f} samples/s  (run wall time {wall:.1f} s incl. spawn + TF import)"
+    )
+    print(f"ratio job / best bare: {job / reference:.3f}   (goal ≥ 0.95)")
+
+
+if __name__ == "__main__":
+    main()
