@@ -195,3 +195,35 @@ def test_explore_regression_run_shows_predictions_not_confusion(finished_runs):
 def test_explore_unknown_run_warns_and_falls_back(finished_runs):
     at = open_app("dashboard/page_explore.py", run="nope")
     assert "no run 'nope'" in at.warning[0].value
+
+
+def test_class_with_a_single_row_is_dropped_with_a_note(workspace):
+    rows = [f"{i},{'a' if i % 2 else 'b'}" for i in range(40)] + ["99,lonely"]
+    at = upload(open_app(), "single.csv", ("x,label\n" + "\n".join(rows)).encode())
+    assert not at.error
+    assert "lonely" in " ".join(w.value for w in at.warning)
+
+
+def test_all_missing_column_is_reported_as_empty(workspace):
+    rows = [f"{i},,{'a' if i % 2 else 'b'}" for i in range(40)]
+    at = upload(open_app(), "gap.csv", ("x,nothing,label\n" + "\n".join(rows)).encode())
+    types = next(df.value for df in at.dataframe if "role" in df.value.columns)
+    assert types.set_index("column").loc["nothing", "role"] == "empty"
+
+
+def test_failed_run_shows_its_error_and_traceback_on_the_runs_page(workspace):
+    store = RunStore(workspace)
+    train_now(store, RunSpec("builtin:iris", "logreg", {}, dataset_options={"target": "nope"}))
+    at = open_app("dashboard/page_runs.py")
+    assert not at.exception
+    assert "nope" in at.error[0].value
+    assert "Traceback" in at.expander[0].code[0].value
+
+
+def test_upload_limit_matches_the_loader_limit():
+    import tomllib
+
+    from data.csv_loader import MAX_CSV_BYTES
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_CSV_BYTES
