@@ -1,0 +1,251 @@
+"""The text path through the pages (AppTest): upload, summary, bad input, and Explore views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from models.spec import RunSpec
+from models.store import RunStore
+from tests.factories import train_now
+from tests.test_text_models import TINY, review_frame, upload_reviews
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+OPTIONS = {"text_column": "review", "label_column": "sentiment"}
+
+
+def open_app(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    for name, value in params.items():
+        at.query_params[name] = value
+    if page:
+        at.switch_page(page)
+    return at.run()
+
+
+def upload_text(at: AppTest, payload: bytes, name: str = "texts.csv") -> AppTest:
+    at.radio(key="data_source").set_value("Upload a text CSV").run()
+    return at.file_uploader(key="text_csv_upload").set_value((name, payload, "text/csv")).run()
+
+
+def shown(at: AppTest, kind: str) -> str:
+    return " ".join(str(element.value) for element in getattr(at, kind))
+
+
+def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8") -> bytes:
+    return frame.to_csv(index=False).encode(encoding)
+
+
+def test_uploaded_text_csv_renders_a_summary_and_is_selectable(workspace):
+    at = upload_text(open_app(), csv_bytes(review_frame()))
+    assert not at.exception and not at.error
+    assert "80 texts, 2 labels" in shown(at, "markdown")
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Proposed sequence length"].endswith("tokens")
+    assert metrics["Texts truncated"] == "0.0%"
+    assert len(at.get("plotly_chart")) == 1  # labels per class
+    samples = at.dataframe[0].value  # the only table on the page: sample texts per label
+    assert set(samples["label"]) == {"pos", "neg"} and len(samples) == 6
+    assert at.selectbox(key=next(k for k in _keys(at, "selectbox") if "text_col" in k)).value == (
+        "review"
+    )
+    assert len(list((workspace / "datasets").glob("*/source.csv"))) == 1
+    at.button(key=next(k for k in _keys(at, "button") if k.startswith("use_text_"))).click().run()
+    choice = at.session_state["chosen_dataset"]
+    assert choice.kind == "text" and choice.options == OPTIONS
+
+
+def _keys(at: AppTest, kind: str) -> list[str]:
+    return [element.key for element in getattr(at, kind) if element.key]
+
+
+def test_switching_the_script_mode_changes_stats_and_is_passed_to_training(workspace):
+    at = upload_text(open_app(), csv_bytes(review_frame()))
+    mode_key = next(k for k in _keys(at, "radio") if k.startswith("text_mode_"))
+    word_median = {m.label: m.value for m in at.metric}["Median length"]
+    at.radio(key=mode_key).set_value("char").run()
+    assert {m.label: m.value for m in at.metric}["Median length"] != word_median
+    assert "Tokens of the first text: t · h · e" in shown(at, "text")
+    at.button(key=next(k for k in _keys(at, "button") if k.startswith("use_text_"))).click().run()
+    assert at.session_state["chosen_dataset"].options == {**OPTIONS, "tokenizer_mode": "char"}
+
+
+def test_earlier_text_upload_can_be_reopened(workspace):
+    upload_text(open_app(), csv_bytes(review_frame()), name="first.csv")
+    at = open_app()
+    at.radio(key="data_source").set_value("Upload a text CSV").run()
+    earlier = at.selectbox(key="text_earlier")
+    assert any(option.startswith("first.csv") for option in earlier.options)
+    earlier.set_value(earlier.options[1]).run()
+    assert "80 texts, 2 labels" in shown(at, "markdown")
+
+
+def _frame(texts: list[str], labels: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"text": texts, "label": labels})
+
+
+BASE = review_frame(40)
+BAD_INPUTS = {
+    "empty texts": (
+        _frame([*BASE["review"], "", "   "], [*BASE["sentiment"], "pos", "neg"]),
+        "warning",
+        "empty or only spaces",
+    ),
+    "single-example label": (
+        _frame([*BASE["review"], "a lonely review"], [*BASE["sentiment"], "rare"]),
+        "warning",
+        "single example ('rare')",
+    ),
+    "very long texts": (
+        _frame([*BASE["review"], *["word " * 400] * 3], [*BASE["sentiment"], "pos", "neg", "pos"]),
+        "info",
+        "longer than",
+    ),
+    "mostly numbers": (
+        _frame([str(1000 + i) if i % 4 else f"note {i}" for i in range(40)], ["a", "b"] * 20),
+        "error",
+        "mostly numbers",
+    ),
+    "hundreds of labels": (
+        _frame(
+            [f"text number {i} about things" for i in range(400)],
+            [f"L{i % 200}" for i in range(400)],
+        ),
+        "error",
+        "200 distinct labels",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_text_input_shows_a_clear_message(workspace, case):
+    frame, kind, message = BAD_INPUTS[case]
+    at = upload_text(open_app(), csv_bytes(frame))
+    assert not at.exception
+    assert message in shown(at, kind), shown(at, kind)
+
+
+def test_not_utf8_bytes_are_read_with_a_note(workspace):
+    frame = _frame([f"café crème n°{i} très {'bon' if i % 2 else 'mauvais'}" for i in range(30)],
+                   ["pos", "neg"] * 15)  # fmt: skip
+    at = upload_text(open_app(), csv_bytes(frame, "cp1252"))
+    assert not at.exception and not at.error
+    assert "UTF-8" in shown(at, "info") or "1252" in shown(at, "info")
+    assert "30 texts, 2 labels" in shown(at, "markdown")
+
+
+def test_gbk_bytes_are_refused_with_how_to_fix(workspace):
+    frame = _frame(["这本书很好看，推荐", "太差了，不推荐购买"] * 10, ["好", "差"] * 10)
+    at = upload_text(open_app(), csv_bytes(frame, "gbk"))
+    assert not at.exception
+    assert "CSV UTF-8" in shown(at, "error")
+
+
+def test_binary_file_is_refused(workspace):
+    at = upload_text(open_app(), b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    assert not at.exception
+    assert "Could not read" in shown(at, "error")
+    assert not list((workspace / "datasets").glob("*/source.csv"))
+
+
+def test_emoji_and_mixed_scripts_survive_into_the_summary(workspace):
+    frame = _frame(["好看 👍🏽 great", "难看 👎 awful", "很好 👍🏽 nice", "无聊 👎 dull"] * 5,
+                   ["pos", "neg"] * 10)  # fmt: skip
+    at = upload_text(open_app(), csv_bytes(frame))
+    assert not at.exception and not at.error
+    assert "👍🏽" in shown(at, "text")
+
+
+@pytest.fixture(scope="module")
+def text_runs(tmp_path_factory):
+    """A finished tiny run of each text kind in one workspace, trained once."""
+    store = RunStore(tmp_path_factory.mktemp("text_pages") / "ws")
+    ref = upload_reviews(store.workspace, review_frame())
+    runs = {}
+    for model in ("transformer", "rnn", "tfidf_logreg"):
+        params = {**TINY, "epochs": 1, "validation_split": 0.0}
+        spec = RunSpec(ref, model, params, dataset_options=OPTIONS)
+        runs[model] = train_now(store, spec)
+    return store, runs
+
+
+@pytest.fixture
+def explore(text_runs, monkeypatch):
+    """Opens Explore on a run; the UMAP view (another slice, its own service) is left out."""
+    import dashboard.views.embedding as embedding_view
+
+    store, runs = text_runs
+    monkeypatch.setenv("GLASSBOX_WORKSPACE", str(store.workspace))
+    monkeypatch.setattr(embedding_view, "applies", lambda ctx: False)
+    st.cache_resource.clear()
+    yield lambda model: (runs[model], open_app("dashboard/page_explore.py", run=runs[model]))
+    st.cache_resource.clear()
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table with `column` (AppTest does not expose a dataframe's key)."""
+    return next(table.value for table in at.dataframe if column in table.value.columns)
+
+
+def _tabs(at: AppTest) -> list[str]:
+    return [tab.label for tab in at.tabs]
+
+
+def test_explore_transformer_run_shows_attention(explore):
+    run_id, at = explore("transformer")
+    assert not at.exception, at.exception
+    tabs = _tabs(at)
+    assert {"Training curves", "Confusion & metrics", "Attention", "Try a sentence"} <= set(tabs)
+    assert "Token saliency" not in tabs
+    assert "[CLS] itself receives" in shown(at, "caption")
+    heatmaps = [c for c in at.get("plotly_chart") if c.key == f"att_{run_id}_heatmap"]
+    assert len(heatmaps) == 1
+    at.selectbox(key=f"att_{run_id}_head").set_value(1).run()
+    assert not at.exception
+    assert "span" in shown(at, "markdown")
+    wrong = at.toggle(key=f"att_wrong_{run_id}")
+    if not wrong.disabled:
+        wrong.set_value(True).run()
+        assert not at.exception
+        options = at.selectbox(key=f"att_row_{run_id}").options
+        assert options and all("✗" in option for option in options)
+
+
+def test_confusion_cell_lists_the_texts(explore):
+    _, at = explore("transformer")
+    cell_samples = table_with(at, "confidence")
+    assert "text" in cell_samples.columns and "confidence" in cell_samples.columns
+    assert cell_samples["text"].str.contains("id").all()
+
+
+def test_typed_sentence_gets_probabilities_and_attention(explore):
+    run_id, at = explore("transformer")
+    at.text_area(key=f"pred_{run_id}_text").input("I love this book 好看 👍").run()
+    assert not at.exception
+    keys = {chart.key for chart in at.get("plotly_chart")}
+    assert {f"pred_{run_id}_proba", f"pred_{run_id}_heatmap"} <= keys
+    at.text_area(key=f"pred_{run_id}_text").input("   ").run()
+    assert "Type a sentence" in shown(at, "info")
+
+
+def test_explore_rnn_run_shows_saliency_not_attention(explore):
+    run_id, at = explore("rnn")
+    assert not at.exception, at.exception
+    assert "Token saliency" in _tabs(at) and "Attention" not in _tabs(at)
+    top = table_with(at, "saliency")
+    assert list(top.columns) == ["position", "token", "saliency"]
+
+
+def test_explore_baseline_has_no_curves_and_explains_predictions(explore):
+    run_id, at = explore("tfidf_logreg")
+    assert not at.exception, at.exception
+    tabs = _tabs(at)
+    assert {"Confusion & metrics", "Try a sentence"} <= set(tabs)
+    assert not {"Training curves", "Attention", "Token saliency"} & set(tabs)
+    at.text_area(key=f"pred_{run_id}_text").input("the book was wonderful and excellent").run()
+    terms = table_with(at, "contribution")
+    assert "wonderful" in set(terms["term"])
