@@ -106,4 +106,11 @@ def load_results(run_dir: Path) -> RunResults | None:
 def load_features(run_dir: Path, layer: str) -> np.ndarray:
     if not layer.replace("_", "").replace("-", "").isalnum():
         raise ValueError(f"not a layer name: {layer!r}")
-    return np.load(run_dir / FEATURES_DIR / f"{layer}.npy", allow_pickle=False)
+    path = run_dir / FEATURES_DIR / f"{layer}.npy"
+    if not path.exists():
+        saved = sorted(p.stem for p in (run_dir / FEATURES_DIR).glob("*.npy"))
+        raise ValueError(
+            f"This run saved no features for layer '{layer}'; "
+            f"pick one of: {', '.join(saved) or 'none (train a model with learned features)'}."
+        )
+    return np.load(path, allow_pickle=False)

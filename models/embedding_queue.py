@@ -60,6 +60,19 @@ class EmbeddingQueue:
             db.execute("COMMIT")
         return self.get(run_id, layer, settings)
 
+    def redo(self, run_id: str, layer: str, settings: EmbeddingSettings) -> None:
+        """Queue again whatever its state: a finished request whose cached file is gone."""
+        self.update_key(run_id, layer, settings.key(), status="queued", progress=0.0, error=None)
+
+    def ensure(self, run_id: str, layer: str, settings: EmbeddingSettings) -> None:
+        """Queue only if never asked: a background suggestion must not retry a failure."""
+        with self.store.connect() as db:
+            db.execute(
+                "INSERT INTO embeddings (run_id, layer, key, settings, status, created)"
+                " VALUES (?, ?, ?, ?, 'queued', ?) ON CONFLICT (run_id, layer, key) DO NOTHING",
+                (run_id, layer, settings.key(), json.dumps(asdict(settings)), time.time()),
+            )
+
     def get(self, run_id: str, layer: str, settings: EmbeddingSettings) -> EmbeddingRequest | None:
         with self.store.connect() as db:
             row = db.execute(
@@ -83,11 +96,14 @@ class EmbeddingQueue:
         return _to_request(row) if row else None
 
     def update(self, request: EmbeddingRequest, **fields) -> None:
+        self.update_key(request.run_id, request.layer, request.key, **fields)
+
+    def update_key(self, run_id: str, layer: str, key: str, **fields) -> None:
         names = ", ".join(f"{name} = ?" for name in fields)
         with self.store.connect() as db:
             db.execute(
                 f"UPDATE embeddings SET {names} WHERE run_id = ? AND layer = ? AND key = ?",
-                (*fields.values(), request.run_id, request.layer, request.key),
+                (*fields.values(), run_id, layer, key),
             )
 
     def requeue_running(self) -> None:

@@ -10,6 +10,7 @@ import os
 import time
 import traceback
 
+from models.embedding_cache import SNAPSHOT_PREFIX
 from models.embedding_queue import EmbeddingQueue, EmbeddingRequest
 from models.store import RunStore
 
@@ -34,17 +35,30 @@ def serve(workspace: str, parent_pid: int) -> None:
 
 def handle(store: RunStore, queue: EmbeddingQueue, request: EmbeddingRequest) -> None:
     """Compute one request into the run's embedding cache and record how it went."""
-    from models.embedding_cache import compute_embedding
+    from models.embedding_cache import compute_request
 
     started = time.perf_counter()
 
     def progress(fraction: float, stage: str) -> None:
         queue.update(request, progress=float(fraction), stage=stage)
 
+    run_dir = store.run_dir(request.run_id)
     try:
-        compute_embedding(store.run_dir(request.run_id), request.layer, request.settings, progress)
+        compute_request(run_dir, request.layer, request.settings, progress)
     except Exception as error:  # the request fails; the service keeps serving
         message = str(error) if isinstance(error, ValueError) else traceback.format_exc(limit=3)
         queue.update(request, status="failed", error=message)
         return
     queue.update(request, status="done", progress=1.0, seconds=time.perf_counter() - started)
+    if not request.layer.startswith(SNAPSHOT_PREFIX):
+        queue_snapshot_frames(queue, request.run_id, run_dir)
+
+
+def queue_snapshot_frames(queue: EmbeddingQueue, run_id: str, run_dir) -> None:
+    """A run's snapshot frames are queued behind its first embedding, ready before Explore asks."""
+    from models.embedding import EmbeddingSettings
+    from models.embedding_cache import snapshot_request_layer
+    from models.snapshots import snapshot_layers
+
+    for layer in snapshot_layers(run_dir):
+        queue.ensure(run_id, snapshot_request_layer(layer), EmbeddingSettings())

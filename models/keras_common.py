@@ -13,6 +13,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from models import snapshots  # noqa: E402
 from models.outcome import Stopwatch, TrainContext  # noqa: E402
 
 PROGRESS_INTERVAL_S = 0.5
@@ -64,6 +65,64 @@ class StoreCallback(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class SnapshotCallback(keras.callbacks.Callback):
+    """Records a layer's activations of a fixed training sample at the planned epochs.
+
+    Costs one predict over at most a few thousand samples per planned epoch,
+    and nothing on the epochs in between.
+    """
+
+    def __init__(
+        self,
+        plan: snapshots.SnapshotPlan,
+        x: np.ndarray,
+        y: np.ndarray,
+        run_dir,
+        layer: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.plan, self.x, self.y, self.run_dir, self.layer = plan, x, y, run_dir, layer
+        self.probe: keras.Model | None = None
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.layer = self.layer or default_feature_layer(self.model)
+        self.probe = keras.Model(self.model.inputs, self.model.get_layer(self.layer).output)
+        width = int(np.prod(self.probe.outputs[0].shape[1:]))
+        positions = snapshots.choose_sample(
+            len(self.x), len(self.plan.epochs), width, self.plan.seed
+        )
+        self.sample = self.x[positions]
+        self.writer = snapshots.SnapshotWriter(
+            self.run_dir, self.layer, positions, self.y[positions]
+        )
+        self._record(0)
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self._record(epoch + 1)
+
+    def _record(self, epoch: int) -> None:
+        if epoch in self.plan.epochs:
+            values = self.probe.predict(self.sample, batch_size=256, verbose=0)
+            self.writer.write(epoch, np.asarray(values).reshape(len(self.sample), -1))
+
+
+def default_feature_layer(model: keras.Model) -> str:
+    """The layer that feeds the output layer, looking through dropout.
+
+    That is the penultimate representation every trainer here lists first
+    among its features (hidden_k, 'features', the pooled sentence vector).
+    """
+    layer = model.layers[-1]
+    for _ in range(len(model.layers)):
+        history = getattr(layer.input, "_keras_history", None)
+        if history is None or not isinstance(history[0], keras.layers.Layer):
+            break
+        layer = history[0]
+        if not isinstance(layer, keras.layers.Dropout | keras.layers.InputLayer):
+            return layer.name
+    return model.layers[-2].name
+
+
 def fit(
     model: keras.Model,
     x_train: np.ndarray,
@@ -72,10 +131,19 @@ def fit(
     epochs: int,
     batch_size: int,
     ctx: TrainContext,
+    snapshot_layer: str | None = None,
 ) -> tuple[StoreCallback, float]:
-    """Fit with the store callback; returns it (for .cancelled) and the fit's wall time."""
+    """Fit with the store callback; returns it (for .cancelled) and the fit's wall time.
+
+    If the run asks for feature snapshots (see models.snapshots), they are recorded
+    for `snapshot_layer`, by default the layer feeding the output.
+    """
     steps = int(np.ceil(len(x_train) / batch_size))
     callback = StoreCallback(ctx, epochs, steps)
+    callbacks: list[keras.callbacks.Callback] = [callback]
+    plan = snapshots.plan_for(ctx.run_dir, epochs, ctx.notes)
+    if plan is not None and isinstance(x_train, np.ndarray):
+        callbacks.insert(0, SnapshotCallback(plan, x_train, y_train, ctx.run_dir, snapshot_layer))
     watch = Stopwatch()
     model.fit(
         x_train,
@@ -83,7 +151,7 @@ def fit(
         validation_data=validation,
         epochs=epochs,
         batch_size=batch_size,
-        callbacks=[callback],
+        callbacks=callbacks,
         verbose=0,
         shuffle=True,
     )

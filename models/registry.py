@@ -19,6 +19,9 @@ KERAS_DEFAULTS: dict[str, Any] = {
     "learning_rate": 1e-3,
     "validation_split": 0.2,
     "dropout": 0.1,
+    # Keep the feature space of a fixed training sample at this many epochs (0 = off;
+    # a list names the epochs). See models/snapshots.py.
+    "feature_snapshots": 0,
 }
 
 

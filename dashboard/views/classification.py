@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from dashboard import explorer_links as links
 from dashboard.explore_context import ExploreContext
 from dashboard.figures.classification import confusion_matrix_figure, per_class_metrics_figure
 from dashboard.sample_display import show_samples
 from models.metrics import confusion, per_class_report
 
 TITLE = "Confusion & metrics"
-ALL_WRONG = "All misclassified"
+ALL_WRONG = links.ALL_WRONG
 
 
 def applies(ctx: ExploreContext) -> bool:
@@ -37,24 +38,19 @@ def render(ctx: ExploreContext) -> None:
         selection_mode=("points", "box"),
         key="confusion",
     )
-    cells = {ALL_WRONG: None}
-    for true, pred in zip(*np.nonzero(matrix), strict=True):
-        cells[f"{names[true]} → {names[pred]} ({matrix[true, pred]})"] = (int(true), int(pred))
+    cells = links.confusion_cells(results)
     picked_cell = _cell_from_selection(event)
     if picked_cell is not None and picked_cell != st.session_state.get(f"cm_click_{ctx.run.id}"):
         st.session_state[f"cm_click_{ctx.run.id}"] = picked_cell
         label = next((k for k, v in cells.items() if v == picked_cell), ALL_WRONG)
-        st.session_state[f"cm_cell_{ctx.run.id}"] = label
+        st.session_state[links.cell_key(ctx.run.id)] = label
     label = st.selectbox(
-        "Samples of the cell (click a cell above, or pick one)",
+        "Samples of the cell (click a cell above, or pick one; the Embedding tab highlights it)",
         list(cells),
-        key=f"cm_cell_{ctx.run.id}",
+        key=links.cell_key(ctx.run.id),
     )
-    cell = cells[label]
-    if cell is None:
-        rows = np.flatnonzero(~results.correct)
-    else:
-        rows = np.flatnonzero((results.y_true == cell[0]) & (results.y_pred == cell[1]))
+    links.follow_cell(ctx.run.id, label)
+    rows = links.cell_rows(results, cells[label])
     if results.proba is not None:
         rows = rows[np.argsort(-results.proba[rows].max(axis=1), kind="stable")]
     st.markdown(f"**{label}** — {len(rows):,} test samples, most confident first")

@@ -1,105 +1,131 @@
-"""UMAP of a layer's learned features for the test set, linked to the samples."""
+"""The embedding explorer: a UMAP of a layer's learned features, linked to the samples.
+
+Up to 100k test points in WebGL, coloured by the model's verdicts or any data
+column, in 2-D or 3-D; a box or lasso lists the samples (with a CSV), a
+confusion-matrix cell lights up its points, and runs that kept feature
+snapshots show the feature space moving over training.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
+from dashboard import explorer_links as links
 from dashboard.explore_context import ExploreContext
-from dashboard.figures.embedding import embedding_figure
-from dashboard.sample_display import show_samples
+from dashboard.explorer_colour import colour_options
 
 TITLE = "Embedding (UMAP)"
+NEIGHBOURS = [5, 10, 15, 30, 50]
+MIN_DISTS = [0.0, 0.05, 0.1, 0.25, 0.5, 0.8]
 
 
 def applies(ctx: ExploreContext) -> bool:
     return ctx.results is not None and bool(ctx.results.feature_layers)
 
 
-def _colour(ctx: ExploreContext, by: str) -> tuple[np.ndarray, str]:
-    results = ctx.results
-    if results.task == "regression":
-        values = {
-            "true value": results.y_true,
-            "predicted value": results.y_pred,
-            "absolute error": np.abs(results.y_true - results.y_pred),
-        }
-        return values[by], by
-    names = np.asarray(results.class_names, dtype=object)
-    if by == "true label":
-        return names[results.y_true], by
-    if by == "predicted label":
-        return names[results.y_pred], by
-    if by == "confidence" and results.proba is not None:
-        return results.proba.max(axis=1), by
-    return np.where(results.correct, "correct", "wrong"), "correct vs wrong"
+def chart_key(run_id: str, layer: str, settings_key: str) -> str:
+    """The scatter's widget key: its selection belongs to one map of one layer."""
+    return f"emb_chart_{run_id}_{layer}_{settings_key}"
 
 
-def _colour_options(ctx: ExploreContext) -> list[str]:
-    if ctx.results.task == "regression":
-        return ["true value", "predicted value", "absolute error"]
-    options = ["true label", "predicted label", "correct vs wrong"]
-    return options + (["confidence"] if ctx.results.proba is not None else [])
+def _settings(run_id: str, dims: int):
+    """UMAP's knobs, tucked away: the defaults are what the service precomputes."""
+    from models.embedding import EmbeddingSettings
 
-
-def _hover(ctx: ExploreContext) -> pd.DataFrame:
-    rows = np.arange(len(ctx.results.y_true))
-    table = ctx.sample_table(rows).drop(columns=["test row"])
-    return table.iloc[:, :12]
-
-
-@st.fragment(run_every=1.0)
-def _wait(ctx: ExploreContext, layer: str, settings) -> None:
-    """Polls the warm embedding service; reruns the page once the embedding is ready."""
-    from dashboard.services import get_store
-    from models.embedding_queue import EmbeddingQueue
-
-    request = EmbeddingQueue(get_store()).get(ctx.run.id, layer, settings)
-    if request is None or request.status == "done":
-        st.rerun()
-    if request.status == "failed":
-        st.info(f"No embedding for layer '{layer}': {request.error}")
-        return
-    stage = request.stage or (
-        "waiting for the embedding service" if request.status == "queued" else ""
+    with st.expander("UMAP settings"):
+        left, middle, right = st.columns(3)
+        neighbours = left.select_slider(
+            "Neighbours", NEIGHBOURS, value=15, key=f"emb_neighbours_{run_id}"
+        )
+        min_dist = middle.select_slider(
+            "Minimum distance", MIN_DISTS, value=0.1, key=f"emb_min_dist_{run_id}"
+        )
+        metric = right.radio(
+            "Metric", ["euclidean", "cosine"], horizontal=True, key=f"emb_metric_{run_id}"
+        )
+    return EmbeddingSettings(
+        n_components=dims, n_neighbors=neighbours, min_dist=min_dist, metric=metric
     )
-    st.progress(request.progress, text=f"Computing UMAP of '{layer}'… {stage}")
+
+
+def _highlight_label(ctx: ExploreContext) -> str:
+    if not ctx.classification:
+        return links.NOTHING
+    cells = list(links.confusion_cells(ctx.results))
+    key = links.highlight_key(ctx.run.id)
+    options = [links.NOTHING, *cells]
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = links.NOTHING
+    return st.selectbox(
+        "Highlight (linked with the confusion matrix)",
+        options,
+        key=key,
+        on_change=links.highlight_changed,
+        args=(ctx.run.id, cells),
+    )
+
+
+def _coords(ctx: ExploreContext, layer: str, settings) -> np.ndarray | None:
+    """Cached coordinates, or None after asking the service (progress is shown meanwhile)."""
+    from dashboard.explorer_requests import request_and_wait
+    from models.embedding_cache import cached_embedding
+
+    coords = cached_embedding(ctx.run_dir, layer, settings)
+    if coords is None:
+        request_and_wait(ctx.run.id, layer, settings, f"UMAP of '{layer}'")
+        return None
+    if len(coords) != len(ctx.results.y_true):
+        st.warning(
+            f"Layer '{layer}' has {len(coords):,} saved points but the run has "
+            f"{len(ctx.results.y_true):,} test samples, so they cannot be matched. "
+            "Pick another layer, or train the run again."
+        )
+        return None
+    return coords
+
+
+def _map(ctx: ExploreContext, layer: str, colour: str, settings, highlight: str) -> None:
+    """The scatter, and below it whatever a box, lasso or click picked on it."""
+    from dashboard.explorer_points import MAX_POINTS, explorer_figure
+    from dashboard.explorer_selection import render_selection, selected_rows
+
+    coords = _coords(ctx, layer, settings)
+    if coords is None:
+        return
+    n_test = len(coords)
+    mask = links.highlight_mask(ctx.results, highlight, np.arange(n_test))
+    cache_key = (str(ctx.run_dir), ctx.run.finished, layer, settings.key(), highlight)
+    event = st.plotly_chart(
+        explorer_figure(ctx, coords, cache_key, colour, mask),
+        on_select="rerun",
+        selection_mode=("points", "box", "lasso"),
+        key=chart_key(ctx.run.id, layer, settings.key()),
+    )
+    if n_test > MAX_POINTS:
+        st.caption(f"Showing a fixed random {MAX_POINTS:,} of {n_test:,} test samples.")
+    if mask is not None:
+        st.caption(f"{int(mask.sum()):,} points in '{highlight}' are drawn bold.")
+    rows = selected_rows(event)
+    if len(rows):
+        render_selection(ctx, rows, key="emb_selection")
+    else:
+        hint = (
+            "Drag a box or lasso"
+            if settings.n_components == 2
+            else "Click a point (3-D has no box)"
+        )
+        st.caption(f"{hint} to list those samples, with a CSV to download.")
 
 
 def render(ctx: ExploreContext) -> None:
-    from dashboard.services import get_manager, get_store
-    from models.embedding import EmbeddingSettings
-    from models.embedding_cache import cached_embedding
-    from models.embedding_queue import EmbeddingQueue
+    from dashboard.explorer_frames import render_frames
 
-    layers = ctx.results.feature_layers
-    left, middle, right = st.columns(3)
-    layer = left.selectbox("Layer", layers, key=f"emb_layer_{ctx.run.id}")
-    by = middle.selectbox("Colour by", _colour_options(ctx), key=f"emb_colour_{ctx.run.id}")
-    dims = right.radio("Dimensions", [2, 3], horizontal=True, key=f"emb_dims_{ctx.run.id}")
-    settings = EmbeddingSettings(n_components=dims)
-    coords = cached_embedding(ctx.run_dir, layer, settings)
-    if coords is None:
-        get_manager()  # the manager owns the embedding service; make sure it runs
-        request = EmbeddingQueue(get_store()).request(ctx.run.id, layer, settings)
-        if request.status == "failed":
-            st.info(f"No embedding for layer '{layer}': {request.error}")
-        else:
-            _wait(ctx, layer, settings)
-        return
-    colour, colour_name = _colour(ctx, by)
-    event = st.plotly_chart(
-        embedding_figure(coords, colour, colour_name, hover=_hover(ctx)),
-        on_select="rerun",
-        selection_mode=("box", "lasso"),
-        key=f"embedding_{ctx.run.id}_{layer}_{dims}",
-    )
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    picked = {int(p["customdata"][0]) for p in points if p.get("customdata") is not None}
-    rows = np.array(sorted(picked), dtype=int)
-    if len(rows):
-        st.markdown(f"**{len(rows):,} selected samples**")
-        show_samples(ctx, rows, key="embedding_selection")
-    else:
-        st.caption("Drag a box or lasso over points to list those samples.")
+    run_id = ctx.run.id
+    left, middle, right = st.columns([2, 2, 1])
+    layer = left.selectbox("Layer", ctx.results.feature_layers, key=f"emb_layer_{run_id}")
+    colour = middle.selectbox("Colour by", colour_options(ctx), key=f"emb_colour_{run_id}")
+    dims = right.radio("Dimensions", [2, 3], horizontal=True, key=f"emb_dims_{run_id}")
+    settings = _settings(run_id, dims)
+    _map(ctx, layer, colour, settings, _highlight_label(ctx))
+    render_frames(ctx)
