@@ -31,6 +31,10 @@ def _linked_key(run_id: str) -> str:
     return f"cm_linked_{run_id}"
 
 
+def _pending_key(run_id: str) -> str:
+    return f"cm_pending_{run_id}"
+
+
 def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
     """Counts[true, predicted], without scikit-learn (used for a selection of any size)."""
     counts = np.zeros((n_classes, n_classes), dtype=int)
@@ -76,8 +80,20 @@ def follow_cell(run_id: str, label: str) -> None:
 
 
 def highlight_changed(run_id: str, cells: list[str]) -> None:
-    """on_change of the explorer's highlight: the Confusion tab shows the same cell."""
+    """on_change of the explorer's highlight: the Confusion tab shows the same cell.
+
+    Only the open tab is drawn, and Streamlit forgets the state of a widget that
+    is not drawn, so the cell waits under a plain key until the Confusion tab
+    applies it (`apply_pending_cell`).
+    """
     label = st.session_state.get(highlight_key(run_id))
     if label in cells:
-        st.session_state[cell_key(run_id)] = label
+        st.session_state[_pending_key(run_id)] = label
         st.session_state[_linked_key(run_id)] = label
+
+
+def apply_pending_cell(run_id: str, cells: list[str]) -> None:
+    """Called by the Confusion tab before it draws its selectbox."""
+    label = st.session_state.pop(_pending_key(run_id), None)
+    if label in cells:
+        st.session_state[cell_key(run_id)] = label

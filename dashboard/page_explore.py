@@ -30,6 +30,9 @@ views = [view for view in VIEWS if view.applies(ctx)]
 if not views:
     st.info("This run has no results yet.")
     st.stop()
-for view, tab in zip(views, st.tabs([view.TITLE for view in views]), strict=True):
-    with tab:
-        view.render(ctx)
+# Only the open tab runs (the others cost nothing), and ?view=<tab> links to one.
+tabs = st.tabs([view.TITLE for view in views], key="view", bind="query-params")
+for view, tab in zip(views, tabs, strict=True):
+    if tab.open:
+        with tab:
+            view.render(ctx)

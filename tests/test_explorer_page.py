@@ -48,9 +48,16 @@ def app(trained, monkeypatch):
     at.query_params["run"] = run_id
     at.switch_page("dashboard/page_explore.py")
     at.run()
+    open_tab(at, "Embedding (UMAP)")
     assert not at.exception, at.exception
     yield at, run_id
     st.cache_resource.clear()
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Explore renders only the open tab; this is the click on another one."""
+    at.session_state["view"] = label
+    return at.run()
 
 
 def charts(at: AppTest) -> list[dict]:
@@ -117,18 +124,21 @@ def test_a_selection_lists_its_samples_with_a_csv_and_its_confusion_cells(app):
 
 def test_a_confusion_cell_highlights_its_points_and_back(app):
     at, run_id = app
+    open_tab(at, "Confusion & metrics")
     cell = at.selectbox(key=f"cm_cell_{run_id}")
     label = cell.options[1]
     count = int(label.rsplit("(", 1)[1].rstrip(")"))
     cell.set_value(label).run()
+    open_tab(at, "Embedding (UMAP)")
     assert at.selectbox(key=f"emb_highlight_{run_id}").value == label
     traces = embedding_chart(at)["data"]
     bold = sum(len(t["customdata"]) for t in traces if t["marker"]["opacity"] == 1.0)
     faded = sum(len(t["customdata"]) for t in traces if t["marker"]["opacity"] < 0.5)
     assert (bold, faded) == (count, 30 - count)
 
-    other = at.selectbox(key=f"emb_highlight_{run_id}").options[2]
+    other = next(o for o in at.selectbox(key=f"emb_highlight_{run_id}").options[2:] if o != label)
     at.selectbox(key=f"emb_highlight_{run_id}").set_value(other).run()
+    open_tab(at, "Confusion & metrics")
     assert at.selectbox(key=f"cm_cell_{run_id}").value == other
 
 

@@ -172,6 +172,9 @@ def test_explore_deep_link_shows_curves_confusion_and_per_class(finished_runs):
     assert time.perf_counter() - started < 60
     tabs = [tab.label for tab in at.tabs]
     assert tabs[:2] == ["Training curves", "Confusion & metrics"]
+    assert len(at.get("plotly_chart")) == 1, "only the open tab (curves) is rendered"
+    at.session_state["view"] = "Confusion & metrics"
+    at.run()
     specs = [chart.proto.spec for chart in at.get("plotly_chart")]
     assert any('"heatmap"' in spec and "setosa" in spec for spec in specs)
     cell = at.selectbox(key=f"cm_cell_{mlp}")

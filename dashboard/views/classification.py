@@ -39,6 +39,7 @@ def render(ctx: ExploreContext) -> None:
         key="confusion",
     )
     cells = links.confusion_cells(results)
+    links.apply_pending_cell(ctx.run.id, list(cells))
     picked_cell = _cell_from_selection(event)
     if picked_cell is not None and picked_cell != st.session_state.get(f"cm_click_{ctx.run.id}"):
         st.session_state[f"cm_click_{ctx.run.id}"] = picked_cell
