@@ -99,6 +99,13 @@ def explore(run_id: str) -> AppTest:
     return open_app("dashboard/page_explore.py", run=run_id)
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Explore renders only the open tab; this is the click on another one."""
+    assert label in tab_labels(at), tab_labels(at)
+    at.session_state["view"] = label
+    return at.run()
+
+
 def tab_labels(at: AppTest) -> list[str]:
     return [tab.label for tab in at.tabs]
 
@@ -182,26 +189,33 @@ def test_cnn_run_shows_filters_gradcam_and_prediction_tabs(runs):
     labels = tab_labels(at)
     assert {"Filters & activations", "Grad-CAM", "Predict an image"} <= set(labels)
     assert "Attention (ViT)" not in labels
-    titles = chart_titles(at)
-    assert any(t.startswith("Grad-CAM for '") for t in titles)
-    assert any(t.startswith("Predicted: ") for t in titles)  # class probabilities
+    at = open_tab(at, "Grad-CAM")
+    assert not at.exception, at.exception
+    assert any(t.startswith("Grad-CAM for '") for t in chart_titles(at))
+    at = open_tab(at, "Predict an image")
+    assert not at.exception, at.exception
+    assert any(t.startswith("Predicted: ") for t in chart_titles(at))  # class probabilities
     # the confusion tab's gallery (all misclassified, or the picked cell) shows test images
+    at = open_tab(at, "Confusion & metrics")
+    assert not at.exception, at.exception
     captions = [c for image in at.get("image") for c in image.captions]
     assert any(c.startswith("#") and ("✓" in c or "✗" in c) for c in captions)
 
 
 def test_image_choice_is_shared_between_tabs(runs):
     run_id = runs["cnn"]
-    at = explore(run_id)
+    at = open_tab(explore(run_id), "Filters & activations")
     at.number_input(key=f"filters_position_{run_id}").set_value(2).run()
     assert not at.exception
+    at = open_tab(at, "Grad-CAM")
     assert at.number_input(key=f"gradcam_position_{run_id}").value == 2
+    at = open_tab(at, "Predict an image")
     assert at.number_input(key=f"predict_position_{run_id}").value == 2
 
 
 def test_gradcam_for_a_chosen_class(runs):
     run_id = runs["cnn"]
-    at = explore(run_id)
+    at = open_tab(explore(run_id), "Grad-CAM")
     at.selectbox(key=f"image_cam_class_{run_id}").set_value("square").run()
     assert not at.exception
     assert "Grad-CAM for 'square'" in " ".join(chart_titles(at))
@@ -214,6 +228,7 @@ def test_vit_run_shows_attention_not_gradcam(runs):
     labels = tab_labels(at)
     assert "Attention (ViT)" in labels and "Predict an image" in labels
     assert "Grad-CAM" not in labels and "Filters & activations" not in labels
+    at = open_tab(at, "Attention (ViT)")
     at.selectbox(key=f"image_att_head_{run_id}").set_value(1).run()
     assert not at.exception
     titles = " ".join(chart_titles(at))
@@ -280,13 +295,18 @@ def upload_to_explore(at: AppTest, view: str, run_id: str, name: str, payload: b
 
 def test_image_uploaded_on_explore_is_normalised_and_explained(runs):
     run_id = runs["cnn"]
-    at = upload_to_explore(explore(run_id), "gradcam", run_id, "mine.png", png_bytes((50, 40)))
+    at = open_tab(explore(run_id), "Grad-CAM")
+    at = upload_to_explore(at, "gradcam", run_id, "mine.png", png_bytes((50, 40)))
     assert not at.exception and not at.error
     captions = [c for image in at.get("image") for c in image.captions]
     assert "uploaded mine.png (resized to 16×16×3)" in captions
-    # the other tabs follow the same choice: the prediction tab now shows the upload too
-    assert at.radio(key=f"predict_source_{run_id}").value == "Upload an image"
     assert sum(t.startswith("Grad-CAM for '") for t in chart_titles(at)) == 1
+    # the other tabs follow the same choice: the prediction tab now shows the upload too
+    at = open_tab(at, "Predict an image")
+    assert not at.exception and not at.error
+    assert at.radio(key=f"predict_source_{run_id}").value == "Upload an image"
+    captions = [c for image in at.get("image") for c in image.captions]
+    assert "uploaded mine.png (resized to 16×16×3)" in captions
     assert sum(t.startswith("Predicted: ") for t in chart_titles(at)) == 1
 
 
@@ -296,13 +316,16 @@ def test_pixel_baseline_predicts_an_uploaded_image(runs):
     labels = tab_labels(at)
     assert "Predict an image" in labels
     assert not {"Grad-CAM", "Filters & activations", "Attention (ViT)"} & set(labels)
-    at = upload_to_explore(at, "predict", run_id, "grey.png", png_bytes((8, 8), "L"))
+    at = upload_to_explore(
+        open_tab(at, "Predict an image"), "predict", run_id, "grey.png", png_bytes((8, 8), "L")
+    )
     assert not at.exception and not at.error
     assert any(t.startswith("Predicted: ") for t in chart_titles(at))
 
 
 def test_an_upload_that_is_not_an_image_is_refused(runs):
     run_id = runs["cnn"]
-    at = upload_to_explore(explore(run_id), "predict", run_id, "fake.png", b"not a png")
+    at = open_tab(explore(run_id), "Predict an image")
+    at = upload_to_explore(at, "predict", run_id, "fake.png", b"not a png")
     assert not at.exception
     assert "Could not read **fake.png**" in at.error[0].value

@@ -195,12 +195,21 @@ def _tabs(at: AppTest) -> list[str]:
     return [tab.label for tab in at.tabs]
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Explore renders only the open tab; this is the click on another one."""
+    assert label in _tabs(at), _tabs(at)
+    at.session_state["view"] = label
+    return at.run()
+
+
 def test_explore_transformer_run_shows_attention(explore):
     run_id, at = explore("transformer")
     assert not at.exception, at.exception
     tabs = _tabs(at)
     assert {"Training curves", "Confusion & metrics", "Attention", "Try a sentence"} <= set(tabs)
     assert "Token saliency" not in tabs
+    at = open_tab(at, "Attention")
+    assert not at.exception, at.exception
     assert "[CLS] itself receives" in shown(at, "caption")
     heatmaps = [c for c in at.get("plotly_chart") if c.key == f"att_{run_id}_heatmap"]
     assert len(heatmaps) == 1
@@ -217,6 +226,7 @@ def test_explore_transformer_run_shows_attention(explore):
 
 def test_confusion_cell_lists_the_texts(explore):
     _, at = explore("transformer")
+    at = open_tab(at, "Confusion & metrics")
     cell_samples = table_with(at, "confidence")
     assert "text" in cell_samples.columns and "confidence" in cell_samples.columns
     assert cell_samples["text"].str.contains("id").all()
@@ -224,6 +234,7 @@ def test_confusion_cell_lists_the_texts(explore):
 
 def test_typed_sentence_gets_probabilities_and_attention(explore):
     run_id, at = explore("transformer")
+    at = open_tab(at, "Try a sentence")
     at.text_area(key=f"pred_{run_id}_text").input("I love this book 好看 👍").run()
     assert not at.exception
     keys = {chart.key for chart in at.get("plotly_chart")}
@@ -236,6 +247,8 @@ def test_explore_rnn_run_shows_saliency_not_attention(explore):
     run_id, at = explore("rnn")
     assert not at.exception, at.exception
     assert "Token saliency" in _tabs(at) and "Attention" not in _tabs(at)
+    at = open_tab(at, "Token saliency")
+    assert not at.exception, at.exception
     top = table_with(at, "saliency")
     assert list(top.columns) == ["position", "token", "saliency"]
 
@@ -246,6 +259,7 @@ def test_explore_baseline_has_no_curves_and_explains_predictions(explore):
     tabs = _tabs(at)
     assert {"Confusion & metrics", "Try a sentence"} <= set(tabs)
     assert not {"Training curves", "Attention", "Token saliency"} & set(tabs)
+    at = open_tab(at, "Try a sentence")
     at.text_area(key=f"pred_{run_id}_text").input("the book was wonderful and excellent").run()
     terms = table_with(at, "contribution")
     assert "wonderful" in set(terms["term"])
