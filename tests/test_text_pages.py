@@ -215,7 +215,8 @@ def test_explore_transformer_run_shows_attention(explore):
     assert len(heatmaps) == 1
     at.selectbox(key=f"att_{run_id}_head").set_value(1).run()
     assert not at.exception
-    assert "span" in shown(at, "markdown")
+    highlight = " ".join(element.proto.body for element in at.get("html"))
+    assert "<span" in highlight and "Attention each token receives" in highlight
     wrong = at.toggle(key=f"att_wrong_{run_id}")
     if not wrong.disabled:
         wrong.set_value(True).run()

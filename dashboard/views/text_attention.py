@@ -110,13 +110,12 @@ def show_attention(maps, key: str) -> None:
     )
     head_name = "mean of heads" if head is None else f"head {head + 1}"
     received = maps.received(layer, source, head)
-    st.markdown(
+    st.html(
         token_highlight_html(
             maps.tokens[1:],
             received[1:],
             label=f"Attention each token receives, layer {layer + 1}, {head_name}",
-        ),
-        unsafe_allow_html=True,
+        )
     )
     st.caption(
         f"[CLS] itself receives {received[0]:.1%}; the shading is scaled to the other tokens."

@@ -39,13 +39,12 @@ def show_saliency(ctx: ExploreContext, text: str, key: str) -> None:
     model = keras_model(str(ctx.run_dir))
     saliency = rnn_saliency(model, run_tokenizer(str(ctx.run_dir)), text, target)
     name = names[saliency.class_index]
-    st.markdown(
+    st.html(
         token_highlight_html(
             saliency.tokens,
             saliency.values,
             label=f"Gradient × input for '{name}': red pushes towards it, blue away",
-        ),
-        unsafe_allow_html=True,
+        )
     )
     table = pd.DataFrame(
         {
