@@ -24,8 +24,11 @@ run = runs[labels.index(label)]
 st.query_params["run"] = run.id
 
 ctx = load_context(store, run)
-for note in ctx.results.notes if ctx.results else []:
-    st.caption(f"ℹ️ {note}")
+notes = ctx.results.notes if ctx.results else []
+if notes:
+    with st.expander(f"How the data was prepared ({len(notes)} notes)"):
+        for note in notes:
+            st.caption(f"ℹ️ {note}")
 views = [view for view in VIEWS if view.applies(ctx)]
 if not views:
     st.info("This run has no results yet.")

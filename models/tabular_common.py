@@ -54,7 +54,6 @@ def prepare_table(
     features = frame[plan.feature_columns]
     x_train = plan.transformer.fit_transform(features.iloc[train]).astype(np.float32)
     x_test = plan.transformer.transform(features.iloc[test]).astype(np.float32)
-    dropped = [f"Dropped column '{col}': {why}" for col, why in plan.dropped.items()]
     return PreparedTable(
         task=checked.task,
         class_names=class_names,
@@ -65,7 +64,7 @@ def prepare_table(
         test_index=positions[test],
         feature_names=[str(name) for name in plan.transformer.get_feature_names_out()],
         preprocessor=plan.transformer,
-        notes=[*checked.notes, *plan.notes, *dropped],
+        notes=[*checked.notes, *plan.notes],
     )
 
 
