@@ -49,5 +49,5 @@ def test_upload_train_transformer_and_see_attention(browser_page, tmp_path):
     panel = page.get_by_role("tabpanel", name="Attention")
     heatmap = panel.locator(".js-plotly-plot").filter(has_text="Layer 2, mean of heads")
     heatmap.first.wait_for()
-    assert panel.get_by_text("Attention each token receives").count() == 1
+    expect(panel.get_by_text("Attention each token receives")).to_have_count(1, timeout=30_000)
     assert page.get_by_role("tab", name="Try a sentence").count() == 1
