@@ -6,13 +6,16 @@ epochs. This module keeps UMAP's fuzzy graph and its SGD layout (so the maps
 look like UMAP's) but feeds them cheaper inputs:
 
 * PCA to ``pca_dims`` first, with sklearn's ``covariance_eigh`` solver for
-  feature widths up to ``_COVARIANCE_PCA_MAX_DIMS`` (a 128x128 eigenproblem is
+  feature widths up to 1,000 (a 128x128 eigenproblem is
   ~100x faster than the randomised solver here) and ``randomized`` above;
-* exact kNN up to ``_EXACT_KNN_MAX`` points, above it pynndescent with a small
+* exact kNN up to ``EXACT_KNN_MAX`` points, above it pynndescent with a small
   forest (8 trees, 6 iterations, 30 candidates: recall 0.998-0.999 against
   exact kNN on the benchmark data, at 0.4 s for 20k and 3 s for 100k points);
-* the leading principal components as the initial layout, which is what lets
-  the layout converge in ~50 epochs instead of 200;
+* a start that is already a map: 2,000 random landmarks get umap's spectral
+  start and a short layout, every other point starts at the mean of its
+  placed kNN neighbours. Clusters start whole and apart, so 30 epochs refine
+  what umap needs 200 for (a plain PCA start was as fast but tore clusters
+  that overlap in the first two PCs into two islands);
 * ``cosine`` becomes euclidean on L2-normalised rows (same neighbour order), so
   only one compiled distance path exists and ``warm_up`` covers every metric.
 
@@ -31,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -41,16 +43,25 @@ from typing import Literal
 import numpy as np
 
 from data.dataset import DatasetError
+from models.embedding_layout import (
+    EXACT_KNN_MAX,
+    LANDMARKS,
+    descent_neighbours,
+    effective_neighbors,
+    exact_neighbours,
+    fuzzy_graph,
+    import_umap,
+    landmark_init,
+    layout,
+    reduce_features,
+    spectral_init,
+)
 
 Progress = Callable[[float, str], None]
 
 # Bump when the pipeline changes in a way that changes coordinates, so cached
 # embeddings keyed by ``EmbeddingSettings.key()`` are recomputed.
 _ALGORITHM_VERSION = 1
-_EXACT_KNN_MAX = 4096
-_COVARIANCE_PCA_MAX_DIMS = 1000
-_NND_TREES = 8
-_NND_ITERS = 6
 _MIN_POINTS = 3
 
 
@@ -156,26 +167,7 @@ def embed(
             )
         if not np.isfinite(init_coords).all():
             raise DatasetError("init_coords contain NaN or infinite values; pass finite ones.")
-    return _embed(x, settings, progress, exact_knn_max=_EXACT_KNN_MAX, init_coords=init_coords)
-
-
-def effective_neighbors(n_points: int, n_neighbors: int) -> int:
-    """Shrink the neighbourhood for tiny sets instead of failing (it counts the point itself)."""
-    return max(2, min(n_neighbors, n_points - 1))
-
-
-def auto_epochs(n_points: int) -> int:
-    """Layout epochs when the settings leave it open.
-
-    With a PCA start the layout has little global untangling left to do;
-    measured on the benchmark data, trustworthiness peaks near 50 epochs at 20k
-    and does not improve past it, while small sets are cheap enough to polish.
-    """
-    if n_points <= 2_000:
-        return 200
-    if n_points <= 10_000:
-        return 100
-    return 50
+    return _embed(x, settings, progress, exact_knn_max=EXACT_KNN_MAX, init_coords=init_coords)
 
 
 def _embed(
@@ -195,164 +187,31 @@ def _embed(
         numba.set_num_threads(1)
     try:
         report(0.0, "pca")
-        reduced, init = _reduce(x, settings)
-        if init_coords is not None:
-            init = np.ascontiguousarray(init_coords, dtype=np.float32)
+        reduced = reduce_features(x, settings)
         report(0.05, "neighbours")
         if n <= exact_knn_max:
-            knn_idx, knn_dist = _exact_neighbours(reduced, k)
+            knn_idx, knn_dist = exact_neighbours(reduced, k)
         else:
-            knn_idx, knn_dist = _descent_neighbours(reduced, k, settings)
+            knn_idx, knn_dist = descent_neighbours(reduced, k, settings)
         report(0.35, "layout")
-        coords = _layout(reduced, knn_idx, knn_dist, init, k, settings)
+        graph = fuzzy_graph(reduced, knn_idx, knn_dist, k, settings)
+        if init_coords is not None:
+            init = np.ascontiguousarray(init_coords, dtype=np.float32)
+        elif n <= LANDMARKS:
+            init = spectral_init(reduced, graph, settings)
+        else:
+            init = landmark_init(reduced, graph, settings)
+        coords = layout(reduced, graph, init, settings)
     finally:
         numba.set_num_threads(threads_before)
     report(1.0, "done")
     return coords
 
 
-def _reduce(x: np.ndarray, settings: EmbeddingSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Return (features for the kNN search, initial layout coordinates)."""
-    from sklearn.decomposition import PCA
-
-    if settings.metric == "cosine":
-        norms = np.linalg.norm(x, axis=1, keepdims=True)
-        x = x / np.maximum(norms, np.finfo(np.float32).tiny)
-    n, d = x.shape
-    shrink = settings.pca_dims is not None and settings.pca_dims < d
-    n_pcs = min(max(settings.pca_dims if shrink else 0, settings.n_components), d, n)
-    solver = "covariance_eigh" if d <= _COVARIANCE_PCA_MAX_DIMS else "randomized"
-    pca = PCA(n_components=n_pcs, svd_solver=solver, random_state=settings.seed)
-    with np.errstate(divide="ignore", invalid="ignore"):  # all-identical rows: 0/0 ratios
-        pcs = pca.fit_transform(x).astype(np.float32)
-    reduced = pcs[:, : settings.pca_dims] if shrink else x
-    init = _initial_layout(pcs[:, : settings.n_components], settings)
-    return np.ascontiguousarray(reduced, dtype=np.float32), init
-
-
-def _initial_layout(leading: np.ndarray, settings: EmbeddingSettings) -> np.ndarray:
-    """Leading PCs scaled like umap's "pca" init; random columns stand in for missing ones."""
-    rng = np.random.RandomState(settings.seed)
-    have = leading.shape[1]
-    coords = np.zeros((len(leading), settings.n_components), dtype=np.float64)
-    coords[:, :have] = leading
-    span = np.abs(coords).max()
-    if span > 0:
-        coords *= 10.0 / span
-    filler = slice(have if span > 0 else 0, settings.n_components)
-    coords[:, filler] = rng.uniform(-10.0, 10.0, size=coords[:, filler].shape)
-    noise = rng.normal(scale=1e-4, size=coords.shape)
-    return np.ascontiguousarray(coords + noise, dtype=np.float32)
-
-
-def _exact_neighbours(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.neighbors import NearestNeighbors
-
-    dist, idx = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(x).kneighbors(x)
-    # The types pynndescent returns, so numba compiles the graph code only once.
-    return np.ascontiguousarray(idx, dtype=np.int32), np.ascontiguousarray(dist, dtype=np.float32)
-
-
-def _descent_neighbours(
-    x: np.ndarray, k: int, settings: EmbeddingSettings
-) -> tuple[np.ndarray, np.ndarray]:
-    _import_umap()
-    from pynndescent import NNDescent
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "failed to find n_neighbors" is handled downstream
-        index = NNDescent(
-            x,
-            n_neighbors=k,
-            metric="euclidean",
-            random_state=settings.seed,
-            n_trees=_NND_TREES,
-            n_iters=_NND_ITERS,
-            max_candidates=30,
-            low_memory=True,
-            n_jobs=1 if settings.deterministic else None,
-            compressed=False,
-        )
-    idx, dist = index.neighbor_graph
-    return np.ascontiguousarray(idx, dtype=np.int32), np.ascontiguousarray(dist, dtype=np.float32)
-
-
-def _layout(
-    reduced: np.ndarray,
-    knn_idx: np.ndarray,
-    knn_dist: np.ndarray,
-    init: np.ndarray,
-    k: int,
-    settings: EmbeddingSettings,
-) -> np.ndarray:
-    umap_ = _import_umap()
-    random_state = np.random.RandomState(settings.seed)
-    graph, _, _ = umap_.fuzzy_simplicial_set(
-        reduced, k, random_state, "euclidean", knn_indices=knn_idx, knn_dists=knn_dist
-    )
-    a, b = _ab_params(settings.min_dist)
-    n_epochs = settings.n_epochs or auto_epochs(len(reduced))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        coords, _ = umap_.simplicial_set_embedding(
-            reduced,
-            graph,
-            settings.n_components,
-            settings.learning_rate,
-            a,
-            b,
-            1.0,  # repulsion strength, umap's default
-            settings.negative_sample_rate,
-            n_epochs,
-            init,
-            random_state,
-            "euclidean",
-            {},
-            False,  # densmap
-            {},
-            False,  # output_dens
-            parallel=not settings.deterministic,
-        )
-    return np.ascontiguousarray(coords, dtype=np.float32)
-
-
-_AB_CACHE: dict[float, tuple[float, float]] = {}
-
-
-def _ab_params(min_dist: float) -> tuple[float, float]:
-    """umap's curve fit for (a, b), memoised: it costs ~10 ms and never changes."""
-    if min_dist not in _AB_CACHE:
-        _AB_CACHE[min_dist] = _import_umap().find_ab_params(1.0, min_dist)
-    return _AB_CACHE[min_dist]
-
-
-def _import_umap():
-    """Import ``umap.umap_`` without dragging in TensorFlow.
-
-    ``import umap`` imports ``umap.parametric_umap``, which imports TensorFlow
-    (~3 s and hundreds of MB) for a class we never use. Marking that submodule
-    unavailable for the duration of the first import makes umap fall back to
-    its stub; the mark is removed afterwards so nothing else is affected.
-    """
-    if "umap.umap_" in sys.modules:
-        return sys.modules["umap.umap_"]
-    blocked = "umap.parametric_umap" not in sys.modules and "tensorflow" not in sys.modules
-    if blocked:
-        sys.modules["umap.parametric_umap"] = None  # type: ignore[assignment]
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import umap.umap_ as umap_
-    finally:
-        if blocked and sys.modules.get("umap.parametric_umap", 0) is None:
-            del sys.modules["umap.parametric_umap"]
-    return umap_
-
-
 def umap_default_embed(features: np.ndarray, seed: int | None = 0) -> np.ndarray:
     """umap-learn exactly as shipped (2-D), the yardstick for the benchmark."""
     x = validate_features(features)
-    umap_module = _import_umap()
+    umap_module = import_umap()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "n_jobs overridden by random_state"
         coords = umap_module.UMAP(random_state=seed).fit_transform(x)
