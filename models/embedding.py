@@ -222,16 +222,16 @@ def warm_up() -> float:
     """Compile every numba path ``embed`` can take, so no click pays for it.
 
     Runs the pynndescent search (forced although the set is small), the fuzzy
-    graph and both the single-threaded and the parallel layout. The shape is
-    chosen for pynndescent's forest: it splits nodes over 1 MiB of rows
-    breadth-first and smaller ones depth-first, so 1024 rows of 8 KiB reach
-    both paths, as every 20k-point request does; 300 small rows would leave
-    ~5 s of compiling to the first real request.
+    graph, the landmark start and both the single-threaded and the parallel
+    layout. The shape is chosen for pynndescent's forest: it splits nodes over
+    1 MiB of rows breadth-first and smaller ones depth-first, so 2,100 rows of
+    4 KiB reach both paths, as every 20k-point request does; 300 small rows
+    would leave ~5 s of compiling to the first real request.
     Returns the seconds taken: 30-90 s on this machine, as numba's on-disk
     cache covers only part of pynndescent and none of umap's layout.
     """
     start = time.perf_counter()
-    wide = np.random.default_rng(0).normal(size=(1024, 2048)).astype(np.float32)
+    wide = np.random.default_rng(0).normal(size=(LANDMARKS + 100, 1024)).astype(np.float32)
     for deterministic in (True, False):
         settings = EmbeddingSettings(pca_dims=None, n_epochs=5, deterministic=deterministic)
         _embed(wide, settings, None, exact_knn_max=0)

@@ -60,7 +60,8 @@ def reduce_features(x: np.ndarray, settings: EmbeddingSettings) -> np.ndarray:
         return np.ascontiguousarray(x, dtype=np.float32)
     solver = "covariance_eigh" if d <= _COVARIANCE_PCA_MAX_DIMS else "randomized"
     pca = PCA(n_components=settings.pca_dims, svd_solver=solver, random_state=settings.seed)
-    return np.ascontiguousarray(pca.fit_transform(x), dtype=np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):  # all-identical rows: 0/0 ratios
+        return np.ascontiguousarray(pca.fit_transform(x), dtype=np.float32)
 
 
 def spectral_init(

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.sparse.csgraph import connected_components
 from sklearn.datasets import make_blobs
 from sklearn.manifold import trustworthiness
+from sklearn.neighbors import NearestNeighbors, kneighbors_graph
 
 from data.dataset import DatasetError
 from models.embedding import EmbeddingSettings, effective_neighbors, embed
@@ -52,6 +54,19 @@ def test_same_seed_gives_identical_coordinates(features: np.ndarray) -> None:
 def test_clusters_are_trustworthy(features: np.ndarray) -> None:
     coords = embed(features)
     assert trustworthiness(features, coords, n_neighbors=10) >= 0.9
+
+
+def test_landmark_start_above_two_thousand_points() -> None:
+    x, labels = make_blobs(n_samples=2300, n_features=16, centers=6, random_state=4)
+    settings = EmbeddingSettings(seed=2)
+    coords = embed(x, settings)
+    np.testing.assert_array_equal(coords, embed(x, settings))
+    assert trustworthiness(x, coords, n_neighbors=10) >= 0.9
+    _, near = NearestNeighbors(n_neighbors=11).fit(coords).kneighbors(coords)
+    assert (labels[near[:, 1:]] == labels[:, None]).mean() >= 0.98  # blobs kept apart
+    for blob in np.unique(labels):  # and each blob kept whole, not torn into islands
+        graph = kneighbors_graph(coords[labels == blob], n_neighbors=10)
+        assert connected_components(graph, directed=False)[0] == 1
 
 
 def test_cosine_ignores_row_scale(features: np.ndarray) -> None:
