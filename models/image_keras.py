@@ -297,7 +297,7 @@ def train(data: ImageData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
         model_file="model.keras",
         fit_seconds=seconds,
         train_samples=len(x_fit),
-        epochs_run=len(model.history.history.get("loss", [])) if model.history else 0,
+        epochs_run=callback.epochs_done,
         cancelled=callback.cancelled,
         extra=architecture(model),
     )

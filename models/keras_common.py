@@ -43,6 +43,7 @@ class StoreCallback(keras.callbacks.Callback):
         self.epoch = 0
         self.last_write = 0.0
         self.cancelled = False
+        self.epochs_done = 0  # epochs that ran to the end (fewer than planned after a cancel)
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch = epoch
@@ -59,6 +60,7 @@ class StoreCallback(keras.callbacks.Callback):
         self.ctx.set_progress(self.epoch, self.epochs, min(fraction, 1.0))
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.epochs_done = epoch + 1
         self.ctx.log_epoch(epoch + 1, dict(logs or {}), self.epochs)
         if self.ctx.cancelled():
             self.cancelled = True
