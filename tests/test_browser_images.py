@@ -76,7 +76,11 @@ def test_folder_upload_reads_class_folders(browser_page, tmp_path):
     write_class_folders(tmp_path / "pets")
     page.get_by_text("Upload images").click()
     page.get_by_text("Folder of class folders").click()
-    page.locator('input[type="file"]').first.set_input_files(str(tmp_path / "pets"))
+    # The radio's rerun swaps the zip uploader for a directory one; until it lands, the
+    # first file input is still the zip's, which cannot take a folder.
+    folder_input = page.locator('input[type="file"][webkitdirectory]')
+    folder_input.wait_for(state="attached")
+    folder_input.set_input_files(str(tmp_path / "pets"))
     page.get_by_text("36 images, 32×32 px colour, 3 classes").wait_for(timeout=60_000)
     page.get_by_text(re.compile(r"1 file\(s\) skipped")).wait_for()
     expect(page.get_by_text("cross — 12 images")).to_have_count(1)
