@@ -38,6 +38,17 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     st.cache_resource.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_embedding_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest runs the app in this process, and every test's fresh job manager would
+    spawn an embedding service that spends its first minute compiling numba, killed
+    again when the test ends. Page tests compute the embeddings they show themselves;
+    the service is tested on its own and, in the browser tests, inside a real server."""
+    from models.jobs import JobManager
+
+    monkeypatch.setattr(JobManager, "_keep_service_alive", lambda self: None)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -62,6 +73,9 @@ def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) ->
 def start_app(
     workspace: Path, port: int, extra_env: dict[str, str] | None = None
 ) -> subprocess.Popen:
+    """The server's output goes to ``<workspace>/server.log``: an unread pipe would fill
+    up with the workers' TensorFlow logging and block the server mid-test."""
+    workspace.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "GLASSBOX_WORKSPACE": str(workspace), **(extra_env or {})}
     command = [
         sys.executable,
@@ -78,9 +92,12 @@ def start_app(
         "--browser.gatherUsageStats",
         "false",
     ]
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    with open(server_log(workspace), "ab") as log:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def server_log(workspace: Path) -> Path:
+    return workspace / "server.log"
 
 
 def stop_app(process: subprocess.Popen) -> None:
@@ -144,4 +161,7 @@ def browser_page(request, chromium, app_server, tmp_path):
         shot = tmp_path / "failure.png"
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot of the failing page: {shot}")
+        log = server_log(tmp_path / "workspace")
+        if log.exists():
+            print("the server's last output:\n" + log.read_text(errors="replace")[-4000:])
     context.close()
