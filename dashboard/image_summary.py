@@ -49,5 +49,10 @@ def render_images(dataset: Dataset) -> None:
     for name in shown:
         st.caption(f"{name} — {counts[name]:,} images")
         st.image([thumbnail(data.images[i], 56) for i in picks[name]], width=56)
-    if st.button("Use this dataset for training", type="primary", key="use_image_dataset"):
-        choose(Choice(dataset.ref, dataset.name, "image"))
+    st.button(
+        "Use this dataset for training",
+        type="primary",
+        key="use_image_dataset",
+        on_click=choose,
+        args=(Choice(dataset.ref, dataset.name, "image"),),
+    )

@@ -23,6 +23,8 @@ class Choice:
 
 
 def choose(choice: Choice) -> None:
+    """The "Use this dataset" buttons' on_click: a callback runs before the next script run,
+    so the choice holds even when that run is cut short by another click."""
     st.session_state[_KEY] = choice
 
 

@@ -52,5 +52,10 @@ def render_tabular(dataset: Dataset) -> None:
         st.plotly_chart(class_balance_figure(counts), key="balance_chart")
     else:
         st.info(f"'{target}' is numeric with many values: models will be trained for regression.")
-    if st.button("Use this dataset for training", type="primary", key="use_dataset"):
-        choose(Choice(dataset.ref, dataset.name, "tabular", {"target": target}))
+    st.button(
+        "Use this dataset for training",
+        type="primary",
+        key="use_dataset",
+        on_click=choose,
+        args=(Choice(dataset.ref, dataset.name, "tabular", {"target": target}),),
+    )

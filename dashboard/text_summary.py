@@ -130,5 +130,10 @@ def render_text(dataset: Dataset, options: dict[str, Any] | None = None) -> None
     st.text("Tokens of the first text: " + " · ".join(tokens[:40]) + more)
     if mode != detected:
         options["tokenizer_mode"] = mode
-    if st.button("Use this dataset for training", type="primary", key=f"use_text_{key}"):
-        choose(Choice(dataset.ref, dataset.name, "text", options))
+    st.button(
+        "Use this dataset for training",
+        type="primary",
+        key=f"use_text_{key}",
+        on_click=choose,
+        args=(Choice(dataset.ref, dataset.name, "text", dict(options)),),
+    )
