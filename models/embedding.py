@@ -218,21 +218,38 @@ def umap_default_embed(features: np.ndarray, seed: int | None = 0) -> np.ndarray
     return np.asarray(coords, dtype=np.float32)
 
 
-def warm_up() -> float:
-    """Compile every numba path ``embed`` can take, so no click pays for it.
+def warm_up_steps() -> list[Callable[[], None]]:
+    """Compile every numba path ``embed`` can take, in steps, so no click pays for it.
 
-    Runs the pynndescent search (forced although the set is small), the fuzzy
-    graph, the landmark start and both the single-threaded and the parallel
-    layout. The shape is chosen for pynndescent's forest: it splits nodes over
+    First the path of a small set (exact kNN, spectral start, single-threaded
+    layout: ~15 s), so the map of a small test set is ready soon after start-up;
+    then pynndescent's search and the landmark start, then the parallel layout.
+    The wide shape is chosen for pynndescent's forest: it splits nodes over
     1 MiB of rows breadth-first and smaller ones depth-first, so 2,100 rows of
     4 KiB reach both paths, as every 20k-point request does; 300 small rows
-    would leave ~5 s of compiling to the first real request.
-    Returns the seconds taken: 30-90 s on this machine, as numba's on-disk
-    cache covers only part of pynndescent and none of umap's layout.
+    would leave ~5 s of compiling to the first real request. All steps take
+    30-90 s on this machine, as numba's on-disk cache covers only part of
+    pynndescent and none of umap's layout; the service answers waiting requests
+    between them.
     """
-    start = time.perf_counter()
-    wide = np.random.default_rng(0).normal(size=(LANDMARKS + 100, 1024)).astype(np.float32)
-    for deterministic in (True, False):
+    rng = np.random.default_rng(0)
+    small = rng.normal(size=(300, 16)).astype(np.float32)
+    wide = rng.normal(size=(LANDMARKS + 100, 1024)).astype(np.float32)
+
+    def step(x: np.ndarray, deterministic: bool, exact_knn_max: int) -> Callable[[], None]:
         settings = EmbeddingSettings(pca_dims=None, n_epochs=5, deterministic=deterministic)
-        _embed(wide, settings, None, exact_knn_max=0)
+
+        def run() -> None:
+            _embed(x, settings, None, exact_knn_max=exact_knn_max)
+
+        return run
+
+    return [step(small, True, EXACT_KNN_MAX), step(wide, True, 0), step(wide, False, 0)]
+
+
+def warm_up() -> float:
+    """All of ``warm_up_steps`` at once; returns the seconds taken."""
+    start = time.perf_counter()
+    for step in warm_up_steps():
+        step()
     return time.perf_counter() - start

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
+from collections.abc import Callable
 
 from models.embedding_cache import SNAPSHOT_PREFIX
 from models.embedding_queue import EmbeddingQueue, EmbeddingRequest
@@ -19,18 +20,32 @@ POLL_S = 0.2
 
 def serve(workspace: str, parent_pid: int) -> None:
     """Entry point of the spawned service; ends when its parent (the app) is gone."""
-    from models.embedding import warm_up
+    from models.embedding import warm_up_steps
 
     store = RunStore(workspace)
     queue = EmbeddingQueue(store)
     queue.requeue_running()
-    warm_up()
-    while os.getppid() == parent_pid:
+    answer_requests(store, queue, warm_up_steps(), lambda: os.getppid() == parent_pid)
+
+
+def answer_requests(
+    store: RunStore,
+    queue: EmbeddingQueue,
+    warming: list[Callable[[], None]],
+    alive: Callable[[], bool],
+) -> None:
+    """A waiting request goes before the next warm-up step: a person who opens
+    Explore right after start-up waits for the compiling their request needs
+    (~15 s for a small set), not for all of it (up to 90 s)."""
+    warming = list(warming)
+    while alive():
         request = queue.claim()
-        if request is None:
+        if request is not None:
+            handle(store, queue, request)
+        elif warming:
+            warming.pop(0)()
+        else:
             time.sleep(POLL_S)
-            continue
-        handle(store, queue, request)
 
 
 def handle(store: RunStore, queue: EmbeddingQueue, request: EmbeddingRequest) -> None:

@@ -21,8 +21,8 @@ from models.store import RunStore
 log = logging.getLogger(__name__)
 
 STALE_AFTER_S = 15.0  # no heartbeat for this long and no live process: the worker is gone
-CANCEL_GRACE_S = 3.0
-SERVICE_RESTART_S = 10.0  # least time between two starts of the embedding service  # a worker asked to stop gets this long before it is terminated
+CANCEL_GRACE_S = 3.0  # a worker asked to stop gets this long before it is terminated
+SERVICE_RESTART_S = 10.0  # least time between two starts of the embedding service
 
 
 @dataclass

@@ -13,7 +13,7 @@ from models.embedding_cache import (
     snapshot_request_layer,
 )
 from models.embedding_queue import EmbeddingQueue
-from models.embedding_service import handle
+from models.embedding_service import answer_requests, handle
 from models.snapshots import SnapshotWriter
 from models.spec import RunSpec
 from models.store import RunStore
@@ -139,3 +139,28 @@ def test_redo_requeues_a_done_request_whose_file_is_gone(served):
     queue.redo(run_id, "hidden", settings)
     assert serve_one(store, queue).status == "done"
     assert cached_embedding(store.run_dir(run_id), "hidden", settings) is not None
+
+
+def test_waiting_requests_are_answered_before_each_warm_up_step(served):
+    store, queue, run_id, _ = served
+    settings = EmbeddingSettings()
+    queue.request(run_id, "hidden", settings)  # waiting when the service starts
+    seen = []
+
+    def warm_step(name: str):
+        def run() -> None:
+            seen.append((name, queue.get(run_id, "hidden", settings).status))
+            if name == "first":  # a person asks for 3-D while the service warms up
+                queue.request(run_id, "hidden", EmbeddingSettings(n_components=3))
+
+        return run
+
+    rounds = iter(range(6))
+    answer_requests(
+        store,
+        queue,
+        [warm_step("first"), warm_step("second")],
+        lambda: next(rounds, None) is not None,
+    )
+    assert seen == [("first", "done"), ("second", "done")]
+    assert queue.get(run_id, "hidden", EmbeddingSettings(n_components=3)).status == "done"
