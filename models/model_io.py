@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-CUSTOM_LAYER_MODULES: list[str] = ["models.text_layers", "models.vit_layers"]  # appended by their modules' owners
+CUSTOM_LAYER_MODULES: list[str] = [
+    "models.text_layers",
+    "models.vit_layers",
+]  # appended by their modules' owners
 
 
 def load_keras(run_dir: Path):

@@ -25,11 +25,11 @@ def curve_points(page) -> int:
 def test_upload_train_watch_and_explore(browser_page, tmp_path):
     page = browser_page
     csv = tmp_path / "blobs.csv"
-    csv.write_bytes(blobs_csv(rows=5000))
+    csv.write_bytes(blobs_csv(rows=1200))
 
     page.get_by_text("Upload a CSV table").click()
     page.locator('input[type="file"]').first.set_input_files(str(csv))
-    page.get_by_text("5,000 rows × 5 columns").wait_for()
+    page.get_by_text("1,200 rows × 5 columns").wait_for()
     page.get_by_role("button", name="Use this dataset for training").click()
     page.get_by_text("Selected for training").wait_for()
 

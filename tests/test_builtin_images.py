@@ -98,11 +98,15 @@ def test_each_class_has_its_own_outline(name: str, inside, outside) -> None:
 
 
 def test_registry_has_a_loader_and_description_per_key() -> None:
-    assert set(BUILTIN_IMAGE_SETS) == set(BUILTIN_IMAGE_DESCRIPTIONS) == {
-        "digits-images",
-        "shapes",
-        "mnist-5k",
-    }
+    assert (
+        set(BUILTIN_IMAGE_SETS)
+        == set(BUILTIN_IMAGE_DESCRIPTIONS)
+        == {
+            "digits-images",
+            "shapes",
+            "mnist-5k",
+        }
+    )
     assert isinstance(BUILTIN_IMAGE_SETS["digits-images"](), ImageData)
 
 
