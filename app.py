@@ -8,14 +8,16 @@ def main() -> None:
 
     st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
     get_manager()  # once per server: recovers interrupted runs, starts the queue and warm UMAP
-    preload_modules()
     pages = [
         st.Page("dashboard/page_data.py", title="Data", icon="📂", default=True),
         st.Page("dashboard/page_train.py", title="Train", icon="🏋️"),
         st.Page("dashboard/page_runs.py", title="Runs", icon="📈"),
         st.Page("dashboard/page_explore.py", title="Explore", icon="🔬", url_path="explore"),
     ]
-    st.navigation(pages).run()
+    try:
+        st.navigation(pages).run()
+    finally:  # after the page is drawn: importing beside it would slow the first page down
+        preload_modules()
 
 
 # Streamlit runs this file as __main__. Worker processes started with 'spawn' import it
