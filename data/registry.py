@@ -45,8 +45,16 @@ def builtin_catalog() -> list[CatalogEntry]:
     return entries
 
 
+_NAMES = {
+    "digits-images": "Digits (8×8 images)",
+    "shapes": "Shapes (generated)",
+    "mnist-5k": "MNIST (5,000 digits)",
+    "chinese_reviews": "Chinese shopping reviews",
+}
+
+
 def _title(key: str) -> str:
-    return key.replace("-", " ").replace("_", " ").capitalize()
+    return _NAMES.get(key) or key.replace("-", " ").replace("_", " ").capitalize()
 
 
 def load_dataset(ref: str, workspace: Path, options: dict[str, Any] | None = None) -> Dataset:

@@ -124,7 +124,7 @@ def chart_titles(at: AppTest) -> list[str]:
 
 def test_builtin_image_set_shows_counts_gallery_and_can_be_chosen(workspace):
     at = open_app()
-    at.selectbox(key="builtin_choice").set_value("Digits images · image").run()
+    at.selectbox(key="builtin_choice").set_value("Digits (8×8 images) · image").run()
     assert not at.exception
     markdown = " ".join(m.value for m in at.markdown)
     assert "1,797 images, 8×8 px greyscale, 10 classes" in markdown
@@ -133,7 +133,7 @@ def test_builtin_image_set_shows_counts_gallery_and_can_be_chosen(workspace):
     assert len(galleries) == 10  # one row of examples per digit
     assert all(len(gallery.value) == 8 for gallery in galleries)
     at.button(key="use_image_dataset").click().run()
-    assert "Digits images" in at.success[0].value and "(image)" in at.success[0].value
+    assert "Digits (8×8 images)" in at.success[0].value and "(image)" in at.success[0].value
 
 
 def test_image_upload_source_offers_earlier_uploads(runs):
