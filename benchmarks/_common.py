@@ -18,3 +18,52 @@ def temp_workspace(prefix: str) -> Path:
 def loaded_libraries(pid: int) -> str:
     """The shared objects a process has mapped: tells whether it loaded TensorFlow or numba."""
     return Path(f"/proc/{pid}/maps").read_text()
+
+
+_EXPLORE_TABS_SCRIPT = """
+import json, sys, time
+from streamlit.testing.v1 import AppTest
+app, run_id, wanted = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+at = AppTest.from_file(app, default_timeout=300).run()
+at.query_params["run"] = run_id
+at.switch_page("dashboard/page_explore.py")
+start = time.perf_counter(); at.run(); page = time.perf_counter() - start
+tabs = [tab.label for tab in at.tabs]
+times = {}
+for label in wanted:
+    if label in tabs:
+        at.session_state["view"] = label  # the click on the tab
+        start = time.perf_counter(); at.run(); first = time.perf_counter() - start
+        start = time.perf_counter(); at.run(); again = time.perf_counter() - start
+        times[label] = [first, again]
+errors = [str(e.value) for e in at.exception]
+print(json.dumps({"page": page, "tabs": tabs, "times": times, "errors": errors}))
+"""
+
+
+def explore_tab_seconds(workspace: Path, run_id: str, tabs: list[str]) -> dict:
+    """Explore on a finished run, in a fresh Python process as a person's first visit is:
+    the page with its default tab, then each of ``tabs`` opened (first render, then a rerun).
+
+    The first open of a probing tab pays for importing TensorFlow and loading the model;
+    the rerun is what every later click costs."""
+    import json
+    import os
+    import subprocess
+
+    env = {**os.environ, "GLASSBOX_WORKSPACE": str(workspace), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", _EXPLORE_TABS_SCRIPT, str(ROOT / "app.py"), run_id]
+    done = subprocess.run(
+        [*command, json.dumps(tabs)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        return {"page": float("nan"), "tabs": [], "times": {}, "errors": [done.stderr[-800:]]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def print_explore_seconds(timing: dict) -> None:
+    print(f"  page with its default tab: {timing['page']:.2f} s")
+    for label, (first, again) in timing["times"].items():
+        print(f"  {label:<24} first open {first:5.2f} s, rerun {again:5.2f} s")
+    if timing["errors"]:
+        print(f"  errors: {timing['errors']}")

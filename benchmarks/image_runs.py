@@ -1,16 +1,17 @@
 """Image models on the built-in digits, Explore render time, and probe latency.
 
-    .venv/bin/python -m benchmarks.image_runs [--cnn-epochs 30] [--vit]
+    .venv/bin/python benchmarks/image_runs.py [--cnn-epochs 30] [--vit]
 
 1. Trains the CNN (default hyperparameters) and the pixel baseline on
    `builtin:digits-images` through `models.worker.execute` (the code path the
    app's workers run) in a temporary workspace; prints test accuracy (goal for
    the CNN: ≥ 98 %) and wall time from start to a finished run. `--vit` adds the
    ViT on `builtin:shapes`.
-2. Opens Explore on the finished CNN run with AppTest in a fresh Python process:
-   the first render pays a person's first visit (importing TensorFlow, loading
-   the model, building the probes); the rerun is what every click costs (goal
-   ≤ 2 s). The UMAP view is left out: it only polls the embedding service.
+2. Opens Explore on the finished CNN run with AppTest in a fresh Python process,
+   then each image tab: its first open pays a person's first visit (importing
+   TensorFlow, loading the model, building the probes); the rerun is what every
+   click costs (goal ≤ 2 s). The UMAP tab is left out: it only polls the
+   embedding service.
 3. Times activation maps + Grad-CAM for newly uploaded images (PNG bytes →
    decode to the run's shape → probe) once the model is loaded (goal ≤ 1 s).
 Prints only; nothing here asserts.
@@ -20,36 +21,15 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from _common import explore_tab_seconds, print_explore_seconds
 
-_EXPLORE_SCRIPT = """
-import json, time
-import dashboard.views.embedding as embedding_view
-embedding_view.applies = lambda ctx: False
-from streamlit.testing.v1 import AppTest
-at = AppTest.from_file({app!r}, default_timeout=300).run()
-at.query_params["run"] = {run_id!r}
-at.switch_page("dashboard/page_explore.py")
-start = time.perf_counter(); at.run(); cold = time.perf_counter() - start
-start = time.perf_counter(); at.run(); warm = time.perf_counter() - start
-key = "filters_position_" + {run_id!r}
-at.number_input(key=key).set_value(5)
-start = time.perf_counter(); at.run(); other = time.perf_counter() - start
-errors = [str(e.value) for e in at.exception]
-print(json.dumps({{"cold": cold, "warm": warm, "other_image": other,
-                  "tabs": [t.label for t in at.tabs], "errors": errors}}))
-"""
+IMAGE_TABS = ["Filters & activations", "Grad-CAM", "Predict an image", "Confusion & metrics"]
 
 
 def train(store, dataset: str, model: str, params: dict) -> dict:
@@ -76,19 +56,6 @@ def train(store, dataset: str, model: str, params: dict) -> dict:
     }
     print(f"  trained {model} on {dataset}: {status} in {wall:.1f} s", flush=True)
     return row
-
-
-def explore_times(workspace: Path, run_id: str) -> dict:
-    script = _EXPLORE_SCRIPT.format(app=str(ROOT / "app.py"), run_id=run_id)
-    env = {**os.environ, "GLASSBOX_WORKSPACE": str(workspace), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        nan = float("nan")
-        return {"cold": nan, "warm": nan, "other_image": nan, "tabs": [],
-                "errors": [done.stderr[-800:]]}  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _png(image) -> bytes:
@@ -167,15 +134,9 @@ def main() -> None:
             )
         cnn = rows[0]
         if cnn["status"] == "succeeded":
-            timing = explore_times(workspace, cnn["run_id"])
-            print("\nExplore render of the digits CNN run (AppTest, fresh process; goal ≤ 2 s):")
-            print(
-                f"  first render {timing['cold']:.2f} s, rerun {timing['warm']:.2f} s, "
-                f"another test image {timing['other_image']:.2f} s"
-            )
-            print(f"  tabs: {', '.join(timing['tabs'])}")
-            if timing["errors"]:
-                print(f"  errors: {timing['errors']}")
+            timing = explore_tab_seconds(workspace, cnn["run_id"], IMAGE_TABS)
+            print("\nExplore on the digits CNN run (AppTest, fresh process; goal ≤ 2 s):")
+            print_explore_seconds(timing)
             probe = probe_times(store.run_dir(cnn["run_id"]))
             print("\nNew uploaded image → activation maps + Grad-CAM (goal ≤ 1 s once loaded):")
             print(

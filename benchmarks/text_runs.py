@@ -1,6 +1,6 @@
 """Text models side by side on the built-in Chinese reviews, plus Explore render time.
 
-    .venv/bin/python -m benchmarks.text_runs [--rnn-epochs 2] [--transformer-epochs 2]
+    .venv/bin/python benchmarks/text_runs.py [--rnn-epochs 2] [--transformer-epochs 2]
 
 Trains the TF-IDF baseline, the bidirectional LSTM and the Transformer through
 `models.worker.execute` (the code path the app's workers run) in a temporary
@@ -8,41 +8,24 @@ workspace, and prints test accuracy and wall time for each. The default epoch
 counts keep the whole script at roughly ten minutes on two CPU cores; more
 epochs raise the neural models' accuracy by a point or two.
 
-Then opens Explore on each finished run with AppTest in a fresh Python process,
-so the first render pays what a person's first visit pays (importing
-TensorFlow, loading the model), and renders again to time a warm rerun. The
-UMAP view is left out: it only polls the separate embedding service.
+Then opens Explore on each finished run with AppTest in a fresh Python process
+and opens each text tab: its first open pays what a person's first visit pays
+(importing TensorFlow, loading the model), its rerun what every click costs.
+The UMAP tab is left out: it only polls the separate embedding service.
 Prints only; nothing here asserts.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATASET = "builtin:chinese_reviews"
+from _common import explore_tab_seconds, print_explore_seconds
 
-_EXPLORE_SCRIPT = """
-import json, sys, time
-import dashboard.views.embedding as embedding_view
-embedding_view.applies = lambda ctx: False
-from streamlit.testing.v1 import AppTest
-at = AppTest.from_file({app!r}, default_timeout=300).run()
-at.query_params["run"] = {run_id!r}
-at.switch_page("dashboard/page_explore.py")
-start = time.perf_counter(); at.run(); cold = time.perf_counter() - start
-start = time.perf_counter(); at.run(); warm = time.perf_counter() - start
-errors = [str(e.value) for e in at.exception]
-print(json.dumps({{"cold": cold, "warm": warm, "tabs": [t.label for t in at.tabs],
-                  "errors": errors}}))
-"""
+TEXT_TABS = ["Attention", "Token saliency", "Try a sentence", "Confusion & metrics"]
+DATASET = "builtin:chinese_reviews"
 
 
 def train_all(workspace: Path, epochs: dict[str, int]) -> dict[str, dict]:
@@ -72,18 +55,6 @@ def train_all(workspace: Path, epochs: dict[str, int]) -> dict[str, dict]:
     return rows
 
 
-def explore_times(workspace: Path, run_id: str) -> dict:
-    script = _EXPLORE_SCRIPT.format(app=str(ROOT / "app.py"), run_id=run_id)
-    env = {**os.environ, "GLASSBOX_WORKSPACE": str(workspace), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        return {"cold": float("nan"), "warm": float("nan"), "tabs": [],
-                "errors": [done.stderr[-500:]]}  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rnn-epochs", type=int, default=2)
@@ -103,16 +74,11 @@ def main() -> None:
                 f"{model:<14}{row['epochs']!s:>7}{accuracy:>10}{fit:>9}{row['wall_s']:>9.1f}  "
                 f"{row['status']}{'' if not row['error'] else ': ' + row['error']}"
             )
-        print("\nExplore render (AppTest, fresh process; goal ≤ 2 s warm):")
+        print("\nExplore (AppTest, fresh process per run; goal ≤ 2 s):")
         for model, row in rows.items():
-            if row["status"] != "succeeded":
-                continue
-            timing = explore_times(workspace, row["run_id"])
-            problems = f"  errors: {timing['errors']}" if timing["errors"] else ""
-            print(
-                f"  {model:<14} first render {timing['cold']:.2f} s, rerun {timing['warm']:.2f} s"
-                f"  tabs: {', '.join(timing['tabs'])}{problems}"
-            )
+            if row["status"] == "succeeded":
+                print(f" {model}")
+                print_explore_seconds(explore_tab_seconds(workspace, row["run_id"], TEXT_TABS))
     print(f"\nWhole script: {time.perf_counter() - total:.0f} s")
 
 

@@ -2,7 +2,8 @@
 
 Both sides train the same MLP on the same preprocessed digits table with the same
 epochs, batch size and validation data; the job side is a real spawned worker
-that writes every epoch to the run store. Goal: ratio ≥ 0.95.
+that writes every epoch to the run store. Three rounds of each, alternating.
+Goal: ratio ≥ 0.95.
 """
 
 from __future__ import annotations
@@ -67,17 +68,24 @@ def job_samples_per_s(spec: RunSpec) -> tuple[float, float]:
     return run.final_metrics["train_samples_per_s"], wall
 
 
-def main() -> None:
+def main(rounds: int = 3) -> None:
+    """Bare and job runs alternate, so a slow spell on this shared machine hits both sides;
+    the ratio of the medians is the figure."""
+    import statistics
+
     spec = RunSpec("builtin:digits", "mlp", PARAMS, seed=0)
-    bare = bare_fit_samples_per_s(spec)  # warms TensorFlow in this process first
-    job, wall = job_samples_per_s(spec)
-    bare_again = bare_fit_samples_per_s(spec)
-    reference = max(bare, bare_again)
-    print(f"bare model.fit:        {bare:9.0f} and {bare_again:9.0f} samples/s")
-    print(
-        f"through the job system {job:9.0f} samples/s  (run wall time {wall:.1f} s incl. spawn + TF import)"
-    )
-    print(f"ratio job / best bare: {job / reference:.3f}   (goal ≥ 0.95)")
+    bare_fit_samples_per_s(spec)  # warms TensorFlow in this process; not counted
+    bare, job, walls = [], [], []
+    for _ in range(rounds):
+        bare.append(bare_fit_samples_per_s(spec))
+        speed, wall = job_samples_per_s(spec)
+        job.append(speed)
+        walls.append(wall)
+    print("bare model.fit:         " + "  ".join(f"{value:6.0f}" for value in bare) + " samples/s")
+    print("through the job system: " + "  ".join(f"{value:6.0f}" for value in job) + " samples/s")
+    print(f"job run wall time incl. spawn + TF import: {statistics.median(walls):.1f} s (median)")
+    ratio = statistics.median(job) / statistics.median(bare)
+    print(f"ratio of medians job / bare: {ratio:.3f}   (goal ≥ 0.95)")
 
 
 if __name__ == "__main__":
