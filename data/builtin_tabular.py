@@ -1,16 +1,17 @@
-"""Tabular sets that scikit-learn ships inside itself, so nothing downloads."""
+"""Tabular sets that scikit-learn ships inside itself, so nothing downloads.
+
+Listing them imports neither scikit-learn nor pandas: the first page lists them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
-
 from data.dataset import TabularData
 
 
 def _sklearn_loader(name: str) -> Callable:
-    """scikit-learn is imported only when a set is loaded, so listing sets stays instant."""
+    """scikit-learn is imported only when a set is loaded."""
     from sklearn import datasets
 
     return getattr(datasets, name)
@@ -20,7 +21,7 @@ def _from_bunch(loader_name: str, target: str) -> TabularData:
     """Class indices become their names, so every view shows 'setosa', not 0."""
     bunch = _sklearn_loader(loader_name)(as_frame=True)
     frame = bunch.frame.drop(columns="target")
-    frame[target] = pd.Series(bunch.target_names[bunch.target.to_numpy()], index=frame.index)
+    frame[target] = bunch.target_names[bunch.target.to_numpy()]
     return TabularData(frame=frame, target=target)
 
 

@@ -7,10 +7,12 @@ source (a built-in set, a CSV, a zip of images) needs a loader and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Kind = Literal["tabular", "image", "text"]
 

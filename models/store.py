@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from models.spec import RunSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ACTIVE = ("queued", "running")
 FINISHED = ("succeeded", "failed", "cancelled", "interrupted")
@@ -193,6 +194,8 @@ class RunStore:
                 "SELECT epoch, metrics FROM epochs WHERE run_id = ? ORDER BY epoch", (run_id,)
             ).fetchall()
         records = [{"epoch": row["epoch"], **json.loads(row["metrics"])} for row in rows]
+        import pandas as pd
+
         return pd.DataFrame.from_records(records, columns=None if records else ["epoch"])
 
     # --- the scheduler's writes -------------------------------------------------

@@ -36,14 +36,18 @@ def errors(at: AppTest) -> str:
     return " ".join(element.value for element in at.error)
 
 
-def test_first_page_renders_without_tensorflow_or_umap(tmp_path):
+def test_first_page_renders_without_tensorflow_umap_or_pandas(tmp_path):
     script = (
         "import sys\n"
+        "import dashboard.services\n"
+        "dashboard.services.preload_modules = lambda: None  # it starts once the page is drawn\n"
         "from streamlit.testing.v1 import AppTest\n"
         f"at = AppTest.from_file({APP!r}, default_timeout=30).run()\n"
         "assert not at.exception, at.exception\n"
         "assert at.title[0].value == 'Data'\n"
-        "print(sorted(m for m in ('tensorflow', 'keras', 'umap', 'numba') if m in sys.modules))\n"
+        "assert at.selectbox(key='builtin_choice').options, 'the built-in sets are listed'\n"
+        "heavy = ('tensorflow', 'keras', 'umap', 'numba', 'pandas')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
