@@ -26,6 +26,13 @@ class ExploreContext:
     def classification(self) -> bool:
         return self.results is not None and self.results.task == "classification"
 
+    @property
+    def probes_keras_model(self) -> bool:
+        """Image and text Keras runs: their views run the saved model, so need TensorFlow."""
+        kind = self.dataset.kind if self.dataset is not None else None
+        model_file = self.results.meta.get("model_file") if self.results else None
+        return kind in ("image", "text") and model_file == "model.keras"
+
     def sample_table(self, test_rows: np.ndarray) -> pd.DataFrame:
         """Test samples (by position in the test set) with label, prediction and confidence."""
         results = self.results

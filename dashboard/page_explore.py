@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.explore_context import load_context
 from dashboard.run_table import run_label
-from dashboard.services import get_store
+from dashboard.services import get_store, preload_keras
 from dashboard.views import VIEWS
 
 st.title("Explore")
@@ -39,3 +39,5 @@ for view, tab in zip(views, tabs, strict=True):
     if tab.open:
         with tab:
             view.render(ctx)
+if ctx.probes_keras_model:
+    preload_keras()  # while the person reads this tab, for the tabs that run the model

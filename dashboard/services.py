@@ -36,19 +36,38 @@ def get_manager() -> JobManager:
     return manager
 
 
-@st.cache_resource
-def preload_modules() -> threading.Thread:
-    """Import what Explore needs (scikit-learn's metrics, ~1 s) in the background after
-    start-up, so the first page stays fast and the first Explore does not pay for it."""
+def _import_in_background(names: tuple[str, ...], then=None) -> threading.Thread:
+    """A daemon thread that imports ``names`` (and calls ``then``): no st.* in it."""
     import importlib
 
     def load() -> None:
-        for name in ("sklearn.metrics", "data.builtin_tabular", "dashboard.views"):
+        for name in names:
             importlib.import_module(name)
+        if then is not None:
+            then()
 
     thread = threading.Thread(target=load, name="glassbox-preload", daemon=True)
     thread.start()
     return thread
+
+
+@st.cache_resource
+def preload_modules() -> threading.Thread:
+    """Import what Explore needs (scikit-learn's metrics, ~1 s) in the background once the
+    first page is drawn, so the first Explore does not pay for it."""
+    return _import_in_background(("sklearn.metrics", "data.builtin_tabular", "dashboard.views"))
+
+
+@st.cache_resource
+def preload_keras() -> threading.Thread:
+    """Import TensorFlow (~6 s here) in the background once a run whose views probe its
+    model is open, so opening Filters, Grad-CAM or Attention does not wait for it.
+
+    Only Keras itself: importing our modules too could deadlock on import locks with
+    the script thread importing them at the same time."""
+    from dashboard.model_cache import keep_keras_state_between_reruns
+
+    return _import_in_background(("keras",), then=keep_keras_state_between_reruns)
 
 
 @st.cache_resource(show_spinner="Loading dataset…")

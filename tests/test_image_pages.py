@@ -329,3 +329,15 @@ def test_an_upload_that_is_not_an_image_is_refused(runs):
     at = upload_to_explore(at, "predict", run_id, "fake.png", b"not a png")
     assert not at.exception
     assert "Could not read **fake.png**" in at.error[0].value
+
+
+def test_tensorflow_is_imported_ahead_only_for_runs_whose_views_run_the_model(runs, monkeypatch):
+    import dashboard.services
+
+    started = []
+    monkeypatch.setattr(dashboard.services, "preload_keras", lambda: started.append(True))
+    explore(runs["pixel_logreg"])
+    assert started == []  # a scikit-learn run never needs TensorFlow
+    at = explore(runs["cnn"])
+    assert not at.exception, at.exception
+    assert started, "the CNN's first tab starts importing Keras for the probing tabs"
