@@ -19,12 +19,13 @@ look like UMAP's) but feeds them cheaper inputs:
 * ``cosine`` becomes euclidean on L2-normalised rows (same neighbour order), so
   only one compiled distance path exists and ``warm_up`` covers every metric.
 
-``deterministic=True`` (the default) runs everything on one numba thread: the
-same seed then gives bit-identical coordinates run after run (same machine and
-library versions). With ``deterministic=False`` the kNN search and the layout
-SGD use all numba threads; the layout is then Hogwild-style, so coordinates
-vary with thread scheduling. On the shared 2-core benchmark machine the
-parallel mode was slower, hence the default.
+By default the kNN search and the layout SGD use all numba threads; the layout
+is then Hogwild-style, so coordinates vary slightly with thread scheduling (a
+map is computed once and cached per settings, so reopening it shows the same
+picture). On the 2-core benchmark machine that is 1.6x faster at 20k points and
+1.8x at 100k, at the same trustworthiness. ``deterministic=True`` runs
+everything on one numba thread: the same seed then gives bit-identical
+coordinates run after run (same machine and library versions).
 
 umap, pynndescent and numba are imported lazily: the UI process must start
 without paying for them (see ``warm_up``).
@@ -78,7 +79,7 @@ class EmbeddingSettings:
     n_epochs: int | None = None  # None: chosen from the number of points
     negative_sample_rate: int = 5
     learning_rate: float = 1.0  # lower it to fine-tune from init_coords rather than re-layout
-    deterministic: bool = True
+    deterministic: bool = False
 
     def __post_init__(self) -> None:
         problems = []
@@ -221,9 +222,9 @@ def umap_default_embed(features: np.ndarray, seed: int | None = 0) -> np.ndarray
 def warm_up_steps() -> list[Callable[[], None]]:
     """Compile every numba path ``embed`` can take, in steps, so no click pays for it.
 
-    First the path of a small set (exact kNN, spectral start, single-threaded
-    layout: ~15 s), so the map of a small test set is ready soon after start-up;
-    then pynndescent's search and the landmark start, then the parallel layout.
+    First the path of a small set (exact kNN, spectral start, layout: ~15 s), so
+    the map of a small test set is ready soon after start-up; then pynndescent's
+    search and the landmark start; then the single-threaded (deterministic) paths.
     The wide shape is chosen for pynndescent's forest: it splits nodes over
     1 MiB of rows breadth-first and smaller ones depth-first, so 2,100 rows of
     4 KiB reach both paths, as every 20k-point request does; 300 small rows
@@ -244,7 +245,7 @@ def warm_up_steps() -> list[Callable[[], None]]:
 
         return run
 
-    return [step(small, True, EXACT_KNN_MAX), step(wide, True, 0), step(wide, False, 0)]
+    return [step(small, False, EXACT_KNN_MAX), step(wide, False, 0), step(wide, True, 0)]
 
 
 def warm_up() -> float:

@@ -43,11 +43,11 @@ def test_output_shape_and_dtype(features: np.ndarray, n_components: int) -> None
 
 
 def test_same_seed_gives_identical_coordinates(features: np.ndarray) -> None:
-    settings = EmbeddingSettings(seed=7, n_epochs=60)
+    settings = EmbeddingSettings(seed=7, n_epochs=60, deterministic=True)
     first = embed(features, settings)
     second = embed(features, settings)
     np.testing.assert_array_equal(first, second)
-    other_seed = embed(features, EmbeddingSettings(seed=8, n_epochs=60))
+    other_seed = embed(features, EmbeddingSettings(seed=8, n_epochs=60, deterministic=True))
     assert not np.array_equal(first, other_seed)
 
 
@@ -58,7 +58,7 @@ def test_clusters_are_trustworthy(features: np.ndarray) -> None:
 
 def test_landmark_start_above_two_thousand_points() -> None:
     x, labels = make_blobs(n_samples=2300, n_features=16, centers=6, random_state=4)
-    settings = EmbeddingSettings(seed=2)
+    settings = EmbeddingSettings(seed=2, deterministic=True)
     coords = embed(x, settings)
     np.testing.assert_array_equal(coords, embed(x, settings))
     assert trustworthiness(x, coords, n_neighbors=10) >= 0.9
@@ -88,7 +88,7 @@ def test_settings_key_is_stable_and_distinguishes_settings() -> None:
         EmbeddingSettings(metric="cosine"),
         EmbeddingSettings(pca_dims=None),
         EmbeddingSettings(seed=1),
-        EmbeddingSettings(deterministic=False),
+        EmbeddingSettings(deterministic=True),
     ]
     keys = {base.key()} | {variant.key() for variant in variants}
     assert len(keys) == len(variants) + 1
@@ -175,7 +175,7 @@ def test_align_to_recovers_a_similarity_transform() -> None:
 
 def test_aligned_frames_of_an_unchanged_snapshot_stay_put() -> None:
     x = blobs(n=600, dims=32)
-    settings = EmbeddingSettings()
+    settings = EmbeddingSettings(deterministic=True)  # so the last frame can be compared
     frames = embed_aligned([x, x, x], settings)
     assert len(frames) == 3
     assert all(frame.shape == (600, 2) and frame.dtype == np.float32 for frame in frames)
