@@ -229,7 +229,7 @@ def warm_up_steps() -> list[Callable[[], None]]:
     1 MiB of rows breadth-first and smaller ones depth-first, so 2,100 rows of
     4 KiB reach both paths, as every 20k-point request does; 300 small rows
     would leave ~5 s of compiling to the first real request. All steps take
-    30-90 s on this machine, as numba's on-disk cache covers only part of
+    90-140 s on this machine, as numba's on-disk cache covers only part of
     pynndescent and none of umap's layout; the service answers waiting requests
     between them.
     """
