@@ -36,7 +36,7 @@ def answer_requests(
 ) -> None:
     """A waiting request goes before the next warm-up step: a person who opens
     Explore right after start-up waits for the compiling their request needs
-    (~15 s for a small set), not for all of it (up to 90 s)."""
+    (~15 s for a small set), not for all of it (up to 140 s)."""
     warming = list(warming)
     while alive():
         request = queue.claim()
