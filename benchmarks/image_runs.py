@@ -137,7 +137,7 @@ def main() -> None:
             print("\nExplore on the digits CNN run (AppTest, fresh process; goal ≤ 2 s):")
             print(" tabs opened at once")
             print_explore_seconds(explore_tab_seconds(workspace, cnn["run_id"], IMAGE_TABS))
-            print(" tabs opened once the first tab's background imports are done")
+            print(" tabs opened once the background imports are done")
             print_explore_seconds(explore_tab_seconds(workspace, cnn["run_id"], IMAGE_TABS, True))
             probe = probe_times(store.run_dir(cnn["run_id"]))
             print("\nNew uploaded image → activation maps + Grad-CAM (goal ≤ 1 s once loaded):")
