@@ -113,6 +113,7 @@ def test_notes_report_the_tokenizer_and_truncation(trained):
     notes = load_results(store.run_dir(runs["rnn"])).notes
     assert any(note.startswith("Tokenizer: word mode") for note in notes)
     assert any("texts fit in" in note or "get cut" in note for note in notes)
+    assert any("decaying to 0 along a cosine" in note for note in notes)
     meta = json.loads((store.run_dir(runs["transformer"]) / "meta.json").read_text())
     assert meta["add_cls"] is True and meta["max_len"] == meta["proposed_max_len"] + 1
 
