@@ -9,10 +9,15 @@ def main() -> None:
     st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
     get_manager()  # once per server: recovers interrupted runs, starts the queue and warm UMAP
     pages = [
-        st.Page("dashboard/page_data.py", title="Data", icon="📂", default=True),
-        st.Page("dashboard/page_train.py", title="Train", icon="🏋️"),
-        st.Page("dashboard/page_runs.py", title="Runs", icon="📈"),
-        st.Page("dashboard/page_explore.py", title="Explore", icon="🔬", url_path="explore"),
+        st.Page("dashboard/page_data.py", title="Data", icon=":material/dataset:", default=True),
+        st.Page("dashboard/page_train.py", title="Train", icon=":material/model_training:"),
+        st.Page("dashboard/page_runs.py", title="Runs", icon=":material/monitoring:"),
+        st.Page(
+            "dashboard/page_explore.py",
+            title="Explore",
+            icon=":material/biotech:",
+            url_path="explore",
+        ),
     ]
     try:
         st.navigation(pages).run()

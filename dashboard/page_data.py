@@ -14,4 +14,4 @@ SOURCES[source]()
 current = chosen()
 if current:
     st.success(f"Selected for training: **{current.name}** ({current.kind})")
-    st.page_link("dashboard/page_train.py", label="Go to Train →", icon="🏋️")
+    st.page_link("dashboard/page_train.py", label="Go to Train →", icon=":material/model_training:")

@@ -26,7 +26,7 @@ st.query_params["run"] = run.id
 ctx = load_context(store, run)
 notes = ctx.results.notes if ctx.results else []
 if notes:
-    with st.expander(f"How the data was prepared ({len(notes)} notes)"):
+    with st.expander(f"Notes on the data and the training ({len(notes)})"):
         for note in notes:
             st.caption(f"ℹ️ {note}")
 views = [view for view in VIEWS if view.applies(ctx)]

@@ -38,4 +38,6 @@ if st.button("Start training", type="primary", key="start_training"):
     st.success(f"Queued run **{run_id}** ({kind.label} on {choice.name}).")
 
 if st.session_state.get("started_runs"):
-    st.page_link("dashboard/page_runs.py", label="Watch it on the Runs page →", icon="📈")
+    st.page_link(
+        "dashboard/page_runs.py", label="Watch it on the Runs page →", icon=":material/monitoring:"
+    )
