@@ -41,6 +41,8 @@ def bare_fit_samples_per_s(spec: RunSpec) -> float:
         table.x_train, table.y_train, 0.2, spec.seed, True
     )
     model = build_for(table, spec)
+    steps = -(-len(x) // PARAMS["batch_size"])
+    keras_common.decay_learning_rate(model, PARAMS["epochs"], steps)  # as the job's model
     started = time.perf_counter()
     model.fit(
         x,
