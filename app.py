@@ -9,11 +9,13 @@ def main() -> None:
     st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
     get_manager()  # once per server: recovers interrupted runs, starts the queue and warm UMAP
     pages = [
-        st.Page("dashboard/page_data.py", title="Data", icon=":material/dataset:", default=True),
-        st.Page("dashboard/page_train.py", title="Train", icon=":material/model_training:"),
-        st.Page("dashboard/page_runs.py", title="Runs", icon=":material/monitoring:"),
         st.Page(
-            "dashboard/page_explore.py",
+            "dashboard/app_pages/data.py", title="Data", icon=":material/dataset:", default=True
+        ),
+        st.Page("dashboard/app_pages/train.py", title="Train", icon=":material/model_training:"),
+        st.Page("dashboard/app_pages/runs.py", title="Runs", icon=":material/monitoring:"),
+        st.Page(
+            "dashboard/app_pages/explore.py",
             title="Explore",
             icon=":material/biotech:",
             url_path="explore",

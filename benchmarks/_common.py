@@ -34,7 +34,7 @@ def background_imports():
 at = AppTest.from_file(app, default_timeout=300).run()
 start_up = background_imports()
 at.query_params["run"] = run_id
-at.switch_page("dashboard/page_explore.py")
+at.switch_page("dashboard/app_pages/explore.py")
 start = time.perf_counter(); at.run(); page = time.perf_counter() - start
 background = background_imports()
 tabs = [tab.label for tab in at.tabs]

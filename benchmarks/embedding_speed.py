@@ -71,7 +71,7 @@ def clustered_features(n: int, dims: int = 128, seed: int = 0) -> np.ndarray:
 
 
 def _fit(method: str, x: np.ndarray) -> np.ndarray:
-    from models.embedding import EmbeddingSettings, embed, umap_default_embed
+    from models.embedding.compute import EmbeddingSettings, embed, umap_default_embed
 
     if method == "umap":
         return umap_default_embed(x, seed=0)
@@ -109,7 +109,7 @@ def worker(method: str, n: int) -> dict:
 
 def first_after_warm_up_worker(n: int) -> dict:
     """App start as the UI sees it: warm_up in the background, then the first click."""
-    from models.embedding import EmbeddingSettings, embed, warm_up
+    from models.embedding.compute import EmbeddingSettings, embed, warm_up
 
     x = clustered_features(n)
     load = os.getloadavg()[0]

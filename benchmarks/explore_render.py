@@ -27,8 +27,8 @@ def finished_run(workspace) -> str:
     store = RunStore(workspace)
     run_id = store.create_run(RunSpec("builtin:digits", "mlp", PARAMS), "digits", status="running")
     assert execute(store, run_id) == "succeeded"
-    from models.embedding import EmbeddingSettings
-    from models.embedding_cache import compute_embedding
+    from models.embedding.cache import compute_embedding
+    from models.embedding.compute import EmbeddingSettings
 
     compute_embedding(store.run_dir(run_id), "hidden_2", EmbeddingSettings())
     return run_id

@@ -72,7 +72,7 @@ def probe_times(run_dir: Path, n_images: int = 20) -> dict:
 
     from data.builtin_images import digits_images
     from data.images import decode_image
-    from models.image_probes import cnn_probe
+    from models.image.probes import cnn_probe
     from models.model_io import load_keras
 
     start = time.perf_counter()

@@ -29,9 +29,9 @@ PARAMS = {
 
 
 def bare_fit_samples_per_s(spec: RunSpec) -> float:
-    from models import keras_common
-    from models.tabular_common import prepare_table
-    from models.tabular_keras import build_for
+    from models import keras_training as keras_common
+    from models.tabular.networks import build_for
+    from models.tabular.prep import prepare_table
 
     keras_common.seed_everything(spec.seed)
     table = prepare_table(

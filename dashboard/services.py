@@ -65,7 +65,7 @@ def preload_keras() -> threading.Thread:
 
     Only Keras itself: importing our modules too could deadlock on import locks with
     the script thread importing them at the same time."""
-    from dashboard.model_cache import keep_keras_state_between_reruns
+    from dashboard.explore.loaders import keep_keras_state_between_reruns
 
     return _import_in_background(("keras",), then=keep_keras_state_between_reruns)
 

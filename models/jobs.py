@@ -168,7 +168,7 @@ class JobManager:
         if time.monotonic() - self._service_started < SERVICE_RESTART_S:
             return  # a service that keeps dying is restarted slowly, not in a loop
         self._service_started = time.monotonic()
-        from models.embedding_service import serve
+        from models.embedding.service import serve
 
         self._service = self._context.Process(
             target=serve,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 CUSTOM_LAYER_MODULES: list[str] = [
-    "models.text_layers",
-    "models.vit_layers",
+    "models.text.layers",
+    "models.image.vit_layers",
 ]  # appended by their modules' owners
 
 

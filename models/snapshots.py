@@ -9,7 +9,7 @@ model learns. It is off by default (``feature_snapshots`` = 0) and bounded: at m
 Files, in ``<run>/snapshots/<layer>/``: ``sample.npz`` (positions in the fitted
 training rows, their labels) and one ``epoch_NNNN.npy`` (samples × width, float32)
 per recorded epoch; epoch 0 is the untrained model. No TensorFlow here: the Keras
-callback that feeds this module lives in ``models.keras_common``.
+callback that feeds this module lives in ``models.keras_training``.
 """
 
 from __future__ import annotations

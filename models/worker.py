@@ -117,7 +117,7 @@ def _finish_outcome(
 
 def _request_default_embedding(store: RunStore, run_id: str, layer: str) -> None:
     """Queued now so the warm embedding service has it ready before Explore opens."""
-    from models.embedding import EmbeddingSettings
-    from models.embedding_queue import EmbeddingQueue
+    from models.embedding.compute import EmbeddingSettings
+    from models.embedding.queue import EmbeddingQueue
 
     EmbeddingQueue(store).request(run_id, layer, EmbeddingSettings())

@@ -88,7 +88,7 @@ def test_folder_upload_reads_class_folders(browser_page, tmp_path):
 
 def test_block_art_hover_renders_as_coloured_pixels(chromium, tmp_path):
     """The UMAP hover thumbnail: Plotly must turn the spans into coloured text, not escape them."""
-    from dashboard.image_hover import block_art
+    from dashboard.views.embedding.image_hover import block_art
 
     image = np.zeros((8, 8, 3), dtype=np.uint8)
     image[:, 4:] = (255, 0, 0)

@@ -14,8 +14,8 @@ from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors, kneighbors_graph
 
 from data.dataset import DatasetError
-from models.embedding import EmbeddingSettings, effective_neighbors, embed
-from models.embedding_align import align_to, embed_aligned
+from models.embedding.align import align_to, embed_aligned
+from models.embedding.compute import EmbeddingSettings, effective_neighbors, embed
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -95,7 +95,7 @@ def test_settings_key_is_stable_and_distinguishes_settings() -> None:
 
 
 def test_settings_key_is_the_same_in_another_process() -> None:
-    code = "from models.embedding import EmbeddingSettings as S; print(S(seed=3).key())"
+    code = "from models.embedding.compute import EmbeddingSettings as S; print(S(seed=3).key())"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )

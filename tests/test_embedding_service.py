@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.embedding import EmbeddingSettings
-from models.embedding_cache import (
+from models.embedding.cache import (
     cached_embedding,
     cached_frames,
     frames_path,
     snapshot_request_layer,
 )
-from models.embedding_queue import EmbeddingQueue
-from models.embedding_service import answer_requests, handle
+from models.embedding.compute import EmbeddingSettings
+from models.embedding.queue import EmbeddingQueue
+from models.embedding.service import answer_requests, handle
 from models.snapshots import SnapshotWriter
 from models.spec import RunSpec
 from models.store import RunStore

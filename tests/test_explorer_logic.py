@@ -9,11 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import explorer_links as links
-from dashboard.explore_context import ExploreContext
-from dashboard.explorer_colour import COLUMN_PREFIX, TEXT_LENGTH, colour_options, colour_values
-from dashboard.explorer_points import hover_columns, hover_frame, shown_rows
-from dashboard.explorer_selection import (
+from dashboard.explore.context import ExploreContext
+from dashboard.views.embedding import links
+from dashboard.views.embedding.colour import (
+    COLUMN_PREFIX,
+    TEXT_LENGTH,
+    colour_options,
+    colour_values,
+)
+from dashboard.views.embedding.points import hover_columns, hover_frame, shown_rows
+from dashboard.views.embedding.selection import (
     selected_rows,
     selection_cells,
     selection_table,

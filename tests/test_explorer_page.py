@@ -13,8 +13,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.views.embedding import chart_key
-from models.embedding import EmbeddingSettings
+from dashboard.views.embedding.view import chart_key
+from models.embedding.compute import EmbeddingSettings
 from models.spec import RunSpec
 from models.store import RunStore
 from tests.factories import train_now
@@ -27,7 +27,7 @@ PARAMS = {"epochs": 3, "hidden_units": 8, "learning_rate": 0.03, "feature_snapsh
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """One iris run with snapshots, its 2-D/3-D maps and frames computed as the service would."""
-    from models.embedding_cache import compute_embedding, compute_frames
+    from models.embedding.cache import compute_embedding, compute_frames
 
     workspace = tmp_path_factory.mktemp("explorer") / "workspace"
     store = RunStore(workspace)
@@ -46,7 +46,7 @@ def app(trained, monkeypatch):
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.query_params["run"] = run_id
-    at.switch_page("dashboard/page_explore.py")
+    at.switch_page("dashboard/app_pages/explore.py")
     at.run()
     open_tab(at, "Embedding (UMAP)")
     assert not at.exception, at.exception
@@ -161,7 +161,7 @@ def test_new_settings_ask_the_embedding_service_and_show_progress(app, monkeypat
     monkeypatch.setattr(dashboard.services, "get_manager", lambda: None)  # no real service here
     at.select_slider(key=f"emb_neighbours_{run_id}").set_value(5).run()
     assert not at.exception, at.exception
-    from models.embedding_queue import EmbeddingQueue
+    from models.embedding.queue import EmbeddingQueue
 
     store = RunStore(trained_workspace(at))
     wanted = EmbeddingSettings(n_neighbors=5)

@@ -8,7 +8,7 @@ import pytest
 from data.builtin_images import make_shapes
 from data.dataset import ImageData
 from data.registry import save_image_upload
-from models.image_data import pool_factor, pooled_pixels
+from models.image.prep import pool_factor, pooled_pixels
 from models.registry import get_kind, kinds_for
 from models.spec import RunSpec
 from models.store import RunStore
@@ -34,13 +34,13 @@ def test_image_kinds_are_registered_with_their_trainers():
     ],
 )
 def test_patch_size(shape, requested, expected):
-    from models.image_keras import resolve_patch_size
+    from models.image.networks import resolve_patch_size
 
     assert resolve_patch_size(shape, requested) == expected
 
 
 def test_patch_size_that_does_not_divide_the_image_is_refused_with_the_choices():
-    from models.image_keras import resolve_patch_size
+    from models.image.networks import resolve_patch_size
 
     with pytest.raises(ValueError, match="use one of 1, 2, 4, 8, 16, 32"):
         resolve_patch_size((32, 32, 3), 5)
@@ -48,7 +48,7 @@ def test_patch_size_that_does_not_divide_the_image_is_refused_with_the_choices()
 
 @pytest.mark.parametrize(("side", "last_map", "pooled"), [(8, 4, 4), (16, 4, 4), (32, 8, 4)])
 def test_cnn_pools_only_down_to_four_pixels(side, last_map, pooled):
-    from models.image_keras import build_cnn
+    from models.image.networks import build_cnn
 
     model = build_cnn((side, side, 1), 3, conv_blocks=3, filters=2, dense_units=4)
     assert model.get_layer("relu_3").output.shape[1:] == (last_map, last_map, 8)
@@ -57,7 +57,7 @@ def test_cnn_pools_only_down_to_four_pixels(side, last_map, pooled):
 
 
 def test_augmentation_layers_are_optional():
-    from models.image_keras import build_cnn
+    from models.image.networks import build_cnn
 
     names = {layer.name for layer in build_cnn((8, 8, 1), 3, filters=2).layers}
     assert not names & {"aug_flip", "aug_rotate", "aug_shift"}
@@ -140,7 +140,7 @@ def test_vit_run_through_the_worker(tiny_upload):
 
 def test_pixel_baseline_run_through_the_worker(tiny_upload):
     from models.artifacts import load_results
-    from models.image_sklearn import predict_proba
+    from models.image.baselines import predict_proba
     from models.model_io import load_sklearn
 
     store, ref = tiny_upload

@@ -96,7 +96,7 @@ def open_app(page: str | None = None, **params: str) -> AppTest:
 
 
 def explore(run_id: str) -> AppTest:
-    return open_app("dashboard/page_explore.py", run=run_id)
+    return open_app("dashboard/app_pages/explore.py", run=run_id)
 
 
 def open_tab(at: AppTest, label: str) -> AppTest:
@@ -236,7 +236,7 @@ def test_vit_run_shows_attention_not_gradcam(runs):
 
 
 def test_block_art_draws_each_pixel_in_its_colour():
-    from dashboard.image_hover import block_art
+    from dashboard.views.embedding.image_hover import block_art
 
     image = np.zeros((2, 2, 3), dtype=np.uint8)
     image[:, 1] = (255, 0, 0)
@@ -251,15 +251,15 @@ def test_block_art_draws_each_pixel_in_its_colour():
 
 
 def test_hover_thumbnail_size_shrinks_with_the_number_of_points():
-    from dashboard.image_hover import hover_side
+    from dashboard.views.embedding.image_hover import hover_side
 
     assert (hover_side(360), hover_side(2_000), hover_side(50_000)) == (12, 8, 0)
 
 
 def test_umap_hover_gets_each_points_own_image(trained, runs):
-    from dashboard.explore_context import load_context
+    from dashboard.explore.context import load_context
     from dashboard.figures.embedding import embedding_figure
-    from dashboard.image_hover import add_image_hover, block_art, image_hover_frame
+    from dashboard.views.embedding.image_hover import add_image_hover, block_art, image_hover_frame
 
     store = RunStore(trained[0])
     ctx = load_context(store, store.get(runs["cnn"]))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from data.builtin_images import make_shapes
-from models.image_data import prepare_images
+from models.image.prep import prepare_images
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +28,7 @@ def _trained(tmp_path_factory, name, model, split):
 def cnn(tmp_path_factory, shapes_split):
     import keras
 
-    from models.image_keras import build_cnn
+    from models.image.networks import build_cnn
 
     keras.utils.set_random_seed(0)
     model = build_cnn(shapes_split.image_shape, 6, conv_blocks=2, filters=4, dense_units=8)
@@ -39,7 +39,7 @@ def cnn(tmp_path_factory, shapes_split):
 def vit(tmp_path_factory, shapes_split):
     import keras
 
-    from models.image_keras import build_vit
+    from models.image.networks import build_vit
 
     keras.utils.set_random_seed(0)
     model = build_vit(
@@ -49,7 +49,7 @@ def vit(tmp_path_factory, shapes_split):
 
 
 def test_activation_maps_have_each_conv_blocks_shape(cnn, shapes_split):
-    from models.image_probes import cnn_probe
+    from models.image.probes import cnn_probe
 
     result = cnn_probe(cnn[1]).inspect(shapes_split.x_test[0])
     # 16 px input: block 1 at full size with 4 filters, pooled once, block 2 at 8 px with 8.
@@ -61,7 +61,7 @@ def test_activation_maps_have_each_conv_blocks_shape(cnn, shapes_split):
 
 
 def test_probe_prediction_matches_the_model(cnn, shapes_split):
-    from models.image_probes import cnn_probe
+    from models.image.probes import cnn_probe
 
     _, loaded = cnn
     images = shapes_split.x_test[:3]
@@ -71,7 +71,7 @@ def test_probe_prediction_matches_the_model(cnn, shapes_split):
 
 
 def test_grad_cam_is_a_unit_map_on_the_last_block(cnn, shapes_split):
-    from models.image_probes import cnn_probe
+    from models.image.probes import cnn_probe
 
     probe = cnn_probe(cnn[1])
     result = probe.inspect(shapes_split.x_test[1])
@@ -82,7 +82,7 @@ def test_grad_cam_is_a_unit_map_on_the_last_block(cnn, shapes_split):
 
 
 def test_grad_cam_for_a_chosen_class(cnn, shapes_split):
-    from models.image_probes import cnn_probe
+    from models.image.probes import cnn_probe
 
     probe = cnn_probe(cnn[1])
     image = shapes_split.x_test[2]
@@ -94,13 +94,13 @@ def test_grad_cam_for_a_chosen_class(cnn, shapes_split):
 
 
 def test_probe_is_built_once_per_model(cnn):
-    from models.image_probes import cnn_probe
+    from models.image.probes import cnn_probe
 
     assert cnn_probe(cnn[1]) is cnn_probe(cnn[1])
 
 
 def test_first_conv_kernels_as_colour_tiles(cnn):
-    from models.image_probes import first_conv_kernels
+    from models.image.probes import first_conv_kernels
 
     tiles = first_conv_kernels(cnn[1])
     assert tiles.shape == (4, 3, 3, 3) and tiles.dtype == np.uint8
@@ -110,7 +110,7 @@ def test_first_conv_kernels_as_colour_tiles(cnn):
 
 
 def test_top_channels_orders_by_mean_activation():
-    from models.image_probes import top_channels
+    from models.image.probes import top_channels
 
     activation = np.zeros((2, 2, 4))
     activation[..., 2] = 5.0
@@ -120,7 +120,7 @@ def test_top_channels_orders_by_mean_activation():
 
 
 def test_vit_attention_per_layer_and_head(vit, shapes_split):
-    from models.image_probes import vit_probe
+    from models.image.probes import vit_probe
 
     result = vit_probe(vit[1]).inspect(shapes_split.x_test[0])
     assert result.grid == (4, 4)  # 16 px / 4 px patches
@@ -131,7 +131,7 @@ def test_vit_attention_per_layer_and_head(vit, shapes_split):
 
 
 def test_vit_rollout_rows_sum_to_one(vit, shapes_split):
-    from models.image_probes import rollout_map, vit_probe
+    from models.image.probes import rollout_map, vit_probe
 
     result = vit_probe(vit[1]).inspect(shapes_split.x_test[1])
     rollout = result.rollout
@@ -143,7 +143,7 @@ def test_vit_rollout_rows_sum_to_one(vit, shapes_split):
 
 
 def test_rollout_of_known_attention():
-    from models.image_probes import attention_rollout
+    from models.image.probes import attention_rollout
 
     n = 3
     identity = np.broadcast_to(np.eye(n), (2, 2, n, n))
@@ -155,7 +155,7 @@ def test_rollout_of_known_attention():
 
 
 def test_attention_from_one_patch(vit, shapes_split):
-    from models.image_probes import patch_attention, vit_probe
+    from models.image.probes import patch_attention, vit_probe
 
     result = vit_probe(vit[1]).inspect(shapes_split.x_test[0])
     one_head = patch_attention(result.attention, result.grid, layer=1, head=0, patch=5)
@@ -176,7 +176,7 @@ def test_vit_with_custom_layers_survives_a_safe_mode_round_trip(vit, shapes_spli
 
 
 def test_probes_refuse_the_wrong_architecture(cnn, vit):
-    from models.image_probes import CnnProbe, VitProbe, first_conv_kernels
+    from models.image.probes import CnnProbe, VitProbe, first_conv_kernels
 
     with pytest.raises(ValueError, match="ViT"):
         VitProbe(cnn[1])

@@ -1,4 +1,4 @@
-"""The learning-rate decay every Keras trainer gets from models.keras_common.fit."""
+"""The learning-rate decay every Keras trainer gets from models.keras_training.fit."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _current_rate(model) -> float:
 
 
 def test_rate_starts_at_the_chosen_value_and_ends_at_zero():
-    from models.keras_common import decay_learning_rate
+    from models.keras_training import decay_learning_rate
 
     model = _tiny_model(0.01)
     assert decay_learning_rate(model, epochs=3, steps=4) == pytest.approx(0.01)

@@ -13,7 +13,7 @@ def test_streamlit_no_longer_collects_garbage_after_each_run_once_a_model_is_loa
     import keras
     from streamlit.runtime.scriptrunner.script_runner import _clean_problem_modules
 
-    from dashboard.model_cache import keras_model
+    from dashboard.explore.loaders import keras_model
 
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
     model.save(tmp_path / "model.keras")

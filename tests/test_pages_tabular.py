@@ -82,7 +82,7 @@ def test_uploaded_csv_is_stored_by_content_hash_and_selectable(workspace):
         "species"
     ).run()
     at.button(key="use_dataset").click().run()
-    at.switch_page("dashboard/page_train.py").run()
+    at.switch_page("dashboard/app_pages/train.py").run()
     assert "evil name.csv" in " ".join(m.value for m in at.markdown)
 
 
@@ -139,7 +139,7 @@ def test_duplicate_columns_are_renamed_with_a_note(workspace):
 
 
 def test_train_page_queues_runs_in_the_store(workspace):
-    at = open_app("dashboard/page_train.py")
+    at = open_app("dashboard/app_pages/train.py")
     at.selectbox(key="train_model").set_value("Logistic / ridge regression").run()
     at.button(key="start_training").click().run()
     at.button(key="start_training").click().run()
@@ -158,7 +158,7 @@ def finished_runs(workspace):
 
 def test_runs_page_lists_runs_with_curves(finished_runs):
     store, mlp, _ = finished_runs
-    at = open_app("dashboard/page_runs.py")
+    at = open_app("dashboard/app_pages/runs.py")
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["run"]) == {run.id for run in store.list_runs()}
@@ -171,7 +171,7 @@ def test_runs_page_lists_runs_with_curves(finished_runs):
 def test_explore_deep_link_shows_curves_confusion_and_per_class(finished_runs):
     store, mlp, _ = finished_runs
     started = time.perf_counter()
-    at = open_app("dashboard/page_explore.py", run=mlp)
+    at = open_app("dashboard/app_pages/explore.py", run=mlp)
     assert not at.exception, at.exception
     assert time.perf_counter() - started < 60
     tabs = [tab.label for tab in at.tabs]
@@ -193,14 +193,14 @@ def test_explore_deep_link_shows_curves_confusion_and_per_class(finished_runs):
 
 def test_explore_regression_run_shows_predictions_not_confusion(finished_runs):
     store, _, regression = finished_runs
-    at = open_app("dashboard/page_explore.py", run=regression)
+    at = open_app("dashboard/app_pages/explore.py", run=regression)
     assert not at.exception
     labels = [tab.label for tab in at.tabs]
     assert "Predictions" in labels and "Confusion & metrics" not in labels
 
 
 def test_explore_unknown_run_warns_and_falls_back(finished_runs):
-    at = open_app("dashboard/page_explore.py", run="nope")
+    at = open_app("dashboard/app_pages/explore.py", run="nope")
     assert "no run 'nope'" in at.warning[0].value
 
 
@@ -221,7 +221,7 @@ def test_all_missing_column_is_reported_as_empty(workspace):
 def test_failed_run_shows_its_error_and_traceback_on_the_runs_page(workspace):
     store = RunStore(workspace)
     train_now(store, RunSpec("builtin:iris", "logreg", {}, dataset_options={"target": "nope"}))
-    at = open_app("dashboard/page_runs.py")
+    at = open_app("dashboard/app_pages/runs.py")
     assert not at.exception
     assert "nope" in at.error[0].value
     assert "Traceback" in at.expander[0].code[0].value

@@ -78,7 +78,7 @@ def test_plan_is_off_outside_a_run_store_and_by_default(tmp_path):
 def test_callback_records_the_planned_epochs_within_the_size_bound(tmp_path, monkeypatch):
     import keras
 
-    from models.keras_common import SnapshotCallback, default_feature_layer
+    from models.keras_training import SnapshotCallback, default_feature_layer
 
     inputs = keras.Input((4,))
     hidden = keras.layers.Dense(8, activation="relu", name="hidden")(inputs)

@@ -97,7 +97,7 @@ def test_baseline_learns_the_sentiment_words(trained):
 
 
 def test_tokenizer_is_fitted_on_the_training_split_only(trained):
-    from models.text_probes import load_tokenizer
+    from models.text.probes import load_tokenizer
 
     store, runs = trained
     run_dir = store.run_dir(runs["transformer"])
@@ -120,7 +120,7 @@ def test_notes_report_the_tokenizer_and_truncation(trained):
 
 def test_keras_model_round_trips_through_safe_mode(trained):
     from models.model_io import load_keras
-    from models.text_probes import load_tokenizer
+    from models.text.probes import load_tokenizer
 
     store, runs = trained
     frame = review_frame()
@@ -135,7 +135,7 @@ def test_keras_model_round_trips_through_safe_mode(trained):
 
 
 def test_chosen_max_len_truncates_and_says_so():
-    from models.text_keras import prepare_text
+    from models.text.networks import prepare_text
 
     frame = review_frame(40)
     data = TextData(frame["review"].to_numpy(dtype=object), frame["sentiment"].to_numpy(str))
@@ -148,7 +148,7 @@ def test_chosen_max_len_truncates_and_says_so():
 
 
 def test_tokenizer_mode_option_is_honoured():
-    from models.text_keras import prepare_text
+    from models.text.networks import prepare_text
 
     frame = review_frame(40)
     data = TextData(frame["review"].to_numpy(dtype=object), frame["sentiment"].to_numpy(str))
@@ -159,7 +159,7 @@ def test_tokenizer_mode_option_is_honoured():
 def test_rnn_cell_is_choosable_and_checked():
     import keras
 
-    from models.text_keras import build_rnn
+    from models.text.networks import build_rnn
 
     gru = build_rnn(50, 10, 3, cell="GRU", embedding_dim=4, rnn_units=4)
     assert isinstance(gru.get_layer("rnn").forward_layer, keras.layers.GRU)
@@ -176,7 +176,7 @@ def test_rnn_cell_is_choosable_and_checked():
 )
 def test_baseline_analyzer_follows_the_script(tmp_path, texts, analyzer):
     from models.outcome import TrainContext
-    from models.text_sklearn import train
+    from models.text.baselines import train
 
     labels = np.array(["pos", "neg"] * 10)
     ctx = TrainContext(tmp_path, lambda *a: None, lambda p: None, lambda *a: None, lambda: False)

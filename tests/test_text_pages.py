@@ -176,13 +176,13 @@ def text_runs(tmp_path_factory):
 @pytest.fixture
 def explore(text_runs, monkeypatch):
     """Opens Explore on a run; the UMAP view (another slice, its own service) is left out."""
-    import dashboard.views.embedding as embedding_view
+    import dashboard.views.embedding.view as embedding_view
 
     store, runs = text_runs
     monkeypatch.setenv("GLASSBOX_WORKSPACE", str(store.workspace))
     monkeypatch.setattr(embedding_view, "applies", lambda ctx: False)
     st.cache_resource.clear()
-    yield lambda model: (runs[model], open_app("dashboard/page_explore.py", run=runs[model]))
+    yield lambda model: (runs[model], open_app("dashboard/app_pages/explore.py", run=runs[model]))
     st.cache_resource.clear()
 
 

@@ -29,7 +29,7 @@ def tokenizer():
 
 @pytest.fixture(scope="module")
 def transformer(tokenizer):
-    from models.text_keras import build_transformer
+    from models.text.networks import build_transformer
 
     return build_transformer(
         tokenizer.vocab_size, MAX_LEN, 3, embedding_dim=8, num_heads=2, num_layers=2, ff_dim=8
@@ -38,14 +38,14 @@ def transformer(tokenizer):
 
 @pytest.fixture(scope="module")
 def rnn(tokenizer):
-    from models.text_keras import build_rnn
+    from models.text.networks import build_rnn
 
     return build_rnn(tokenizer.vocab_size, MAX_LEN, 3, embedding_dim=8, rnn_units=4)
 
 
 @pytest.mark.parametrize("text", ["great 好 👍🏽 fun", "the film was great", "好"])
 def test_attention_rows_sum_to_one_over_the_real_tokens(transformer, tokenizer, text):
-    from models.text_probes import attention_maps
+    from models.text.probes import attention_maps
 
     maps = attention_maps(transformer, tokenizer, text)
     tokens = tokenizer.tokens(text, add_cls=True)
@@ -59,7 +59,7 @@ def test_attention_rows_sum_to_one_over_the_real_tokens(transformer, tokenizer, 
 
 
 def test_attention_received_pooled_or_from_cls(transformer, tokenizer):
-    from models.text_probes import attention_maps
+    from models.text.probes import attention_maps
 
     maps = attention_maps(transformer, tokenizer, "the film was great fun")
     pooled = maps.received(0)
@@ -70,7 +70,7 @@ def test_attention_received_pooled_or_from_cls(transformer, tokenizer):
 
 
 def test_long_text_is_cut_to_max_len_with_tokens_aligned(transformer, tokenizer):
-    from models.text_probes import attention_maps
+    from models.text.probes import attention_maps
 
     text = " ".join(["great fun"] * 20)
     maps = attention_maps(transformer, tokenizer, text)
@@ -79,7 +79,7 @@ def test_long_text_is_cut_to_max_len_with_tokens_aligned(transformer, tokenizer)
 
 
 def test_probe_probabilities_match_the_model(transformer, tokenizer):
-    from models.text_probes import attention_maps, keras_probabilities
+    from models.text.probes import attention_maps, keras_probabilities
 
     text = "a dull film 👎"
     maps = attention_maps(transformer, tokenizer, text)
@@ -93,7 +93,7 @@ def test_probe_probabilities_match_the_model(transformer, tokenizer):
 
 @pytest.mark.parametrize("text", ["great 好 👍🏽 fun", "这部电影很好看", "boring"])
 def test_rnn_saliency_has_one_value_per_token(rnn, tokenizer, text):
-    from models.text_probes import rnn_saliency
+    from models.text.probes import rnn_saliency
 
     saliency = rnn_saliency(rnn, tokenizer, text)
     assert saliency.tokens == tokenizer.tokens(text)
@@ -105,7 +105,7 @@ def test_rnn_saliency_has_one_value_per_token(rnn, tokenizer, text):
 
 
 def test_rnn_saliency_depends_on_the_class(rnn, tokenizer):
-    from models.text_probes import rnn_saliency
+    from models.text.probes import rnn_saliency
 
     first = rnn_saliency(rnn, tokenizer, "the film was great fun", class_index=0)
     second = rnn_saliency(rnn, tokenizer, "the film was great fun", class_index=2)
@@ -114,7 +114,7 @@ def test_rnn_saliency_depends_on_the_class(rnn, tokenizer):
 
 
 def test_empty_sentence_is_refused_with_a_message(transformer, rnn, tokenizer):
-    from models.text_probes import attention_maps, rnn_saliency, sklearn_probabilities
+    from models.text.probes import attention_maps, rnn_saliency, sklearn_probabilities
 
     with pytest.raises(DatasetError, match="type some words"):
         attention_maps(transformer, tokenizer, "   ")
@@ -125,8 +125,8 @@ def test_empty_sentence_is_refused_with_a_message(transformer, rnn, tokenizer):
 
 
 def test_tfidf_contributions_point_to_the_deciding_words():
-    from models.text_probes import sklearn_probabilities, tfidf_contributions
-    from models.text_sklearn import make_pipeline
+    from models.text.baselines import make_pipeline
+    from models.text.probes import sklearn_probabilities, tfidf_contributions
 
     texts = ["great fun film", "great acting", "dull boring film", "boring plot"] * 5
     labels = np.array([1, 1, 0, 0] * 5)

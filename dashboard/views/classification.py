@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dashboard import explorer_links as links
-from dashboard.explore_context import ExploreContext
+from dashboard.explore.context import ExploreContext
+from dashboard.explore.sample_display import show_samples
 from dashboard.figures.classification import confusion_matrix_figure, per_class_metrics_figure
-from dashboard.sample_display import show_samples
+from dashboard.views.embedding import links
 from models.metrics import confusion, per_class_report
 
 TITLE = "Confusion & metrics"

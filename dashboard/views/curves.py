@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.explore_context import ExploreContext
+from dashboard.explore.context import ExploreContext
 from dashboard.figures.training import training_curves
 
 TITLE = "Training curves"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.explore_context import ExploreContext
+from dashboard.explore.context import ExploreContext
 from dashboard.figures.regression import predicted_vs_actual_figure, residuals_figure
 
 TITLE = "Predictions"

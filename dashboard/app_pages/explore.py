@@ -1,0 +1,43 @@
+"""Explore page: look inside one finished run. Deep link: ?run=<id>."""
+
+import streamlit as st
+
+from dashboard.explore.context import load_context
+from dashboard.runs_page.run_table import run_label
+from dashboard.services import get_store, preload_keras
+from dashboard.views import VIEWS
+
+st.title("Explore")
+store = get_store()
+runs = [run for run in store.list_runs() if run.status in ("succeeded", "running", "cancelled")]
+if not runs:
+    st.info("No runs to explore yet. Train one on the Train page.")
+    st.stop()
+ids = [run.id for run in runs]
+wanted = st.query_params.get("run")
+if wanted and wanted not in ids:
+    st.warning(f"There is no run '{wanted}' with results; showing the latest instead.")
+index = ids.index(wanted) if wanted in ids else 0
+labels = [run_label(run) for run in runs]
+label = st.selectbox("Run", labels, index=index, key="explore_run")
+run = runs[labels.index(label)]
+st.query_params["run"] = run.id
+
+ctx = load_context(store, run)
+notes = ctx.results.notes if ctx.results else []
+if notes:
+    with st.expander(f"Notes on the data and the training ({len(notes)})"):
+        for note in notes:
+            st.caption(f"ℹ️ {note}")
+views = [view for view in VIEWS if view.applies(ctx)]
+if not views:
+    st.info("This run has no results yet.")
+    st.stop()
+# Only the open tab runs (the others cost nothing), and ?view=<tab> links to one.
+tabs = st.tabs([view.TITLE for view in views], key="view", bind="query-params")
+for view, tab in zip(views, tabs, strict=True):
+    if tab.open:
+        with tab:
+            view.render(ctx)
+if ctx.probes_keras_model:
+    preload_keras()  # while the person reads this tab, for the tabs that run the model

@@ -1,0 +1,45 @@
+"""Train page: choose a model and its hyperparameters for the selected dataset, and queue it."""
+
+import streamlit as st
+
+from dashboard.chosen_dataset import Choice, chosen
+from dashboard.services import get_manager
+from dashboard.train_page.param_widgets import param_inputs
+from models.registry import kinds_for
+from models.spec import RunSpec
+
+st.title("Train")
+choice = chosen()
+if choice is None:
+    from data.registry import builtin_catalog
+
+    entries = {entry.name: entry for entry in builtin_catalog()}
+    name = st.selectbox(
+        "Dataset (or choose one on the Data page)", list(entries), key="train_dataset"
+    )
+    entry = entries[name]
+    choice = Choice(entry.ref, entry.name, entry.kind)
+else:
+    st.markdown(f"Dataset: **{choice.name}** ({choice.kind}) — change it on the Data page.")
+
+kinds = {kind.label: kind for kind in kinds_for(choice.kind)}
+label = st.selectbox("Model", list(kinds), key="train_model")
+kind = kinds[label]
+st.caption(kind.description)
+params = param_inputs(kind.defaults, f"p_{kind.key}")
+left, right = st.columns(2)
+seed = int(left.number_input("Seed", min_value=0, value=0, step=1, key="train_seed"))
+test_size = right.slider("Test split", 0.1, 0.4, 0.2, 0.05, key="train_test_size")
+
+if st.button("Start training", type="primary", key="start_training"):
+    spec = RunSpec(choice.ref, kind.key, params, seed, test_size, dict(choice.options))
+    run_id = get_manager().submit(spec, dataset_name=choice.name)
+    st.session_state.setdefault("started_runs", []).append(run_id)
+    st.success(f"Queued run **{run_id}** ({kind.label} on {choice.name}).")
+
+if st.session_state.get("started_runs"):
+    st.page_link(
+        "dashboard/app_pages/runs.py",
+        label="Watch it on the Runs page →",
+        icon=":material/monitoring:",
+    )

@@ -1,0 +1,133 @@
+"""The Data page's image upload: a zip or a folder with one sub-folder per class.
+
+Images are decoded once per upload and setting (size, channels), stored in the
+workspace already normalised, and from then on known by their reference; a
+rerun of the page (any widget click) never decodes them again.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.services import get_store, load_dataset
+from data.dataset import DatasetError
+
+SIZES = [8, 16, 28, 32, 48, 64, 96, 128]
+ZIP, FOLDER = "Zip of class folders", "Folder of class folders"
+_CACHE = "image_upload_results"
+
+
+def _name_of(files: list, mode: str) -> str:
+    first = files[0].name
+    if mode == ZIP:
+        return first.removesuffix(".zip").removesuffix(".ZIP") or "images"
+    return first.replace("\\", "/").split("/")[0] or "images"
+
+
+def _decode(files: list, mode: str, size: int, channels: int) -> dict:
+    """Read the upload and save it; {'ref', 'skipped', 'notes'} or {'error'}."""
+    from data.image_archive import read_image_files, read_image_zip
+    from data.registry import save_image_upload
+
+    try:
+        if mode == ZIP:
+            result = read_image_zip(files[0], size=size, channels=channels)
+        else:
+            pairs = [(upload.name, upload.getvalue()) for upload in files]
+            result = read_image_files(pairs, size=size, channels=channels)
+    except DatasetError as error:
+        return {"error": str(error)}
+    ref = save_image_upload(get_store().workspace, _name_of(files, mode), result.data)
+    return {"ref": ref, "skipped": result.skipped, "notes": result.notes}
+
+
+def _loaded(files: list, mode: str, size: int, channels: int) -> dict:
+    """Decoded at most once per (files, size, channels) in this session."""
+    key = (mode, tuple(upload.file_id for upload in files), size, channels)
+    cache = st.session_state.setdefault(_CACHE, {})
+    if key not in cache:
+        with st.spinner(f"Reading {len(files):,} file(s)…"):
+            cache[key] = _decode(files, mode, size, channels)
+    return cache[key]
+
+
+def _show_skipped(skipped: list[tuple[str, str]]) -> None:
+    if not skipped:
+        return
+    with st.expander(f"⚠️ {len(skipped):,} file(s) skipped — see why", expanded=len(skipped) < 6):
+        frame = pd.DataFrame(skipped, columns=["file", "reason"])
+        st.dataframe(frame, hide_index=True, key="image_upload_skipped")
+
+
+def _uploaded_files(mode: str) -> list:
+    if mode == ZIP:
+        upload = st.file_uploader(
+            "Zip with one folder per class (e.g. cats/…, dogs/…)",
+            type=["zip"],
+            key="image_zip_upload",
+            help="PNG, JPEG, BMP, WebP or GIF images. Folders inside one top folder are fine.",
+        )
+        return [upload] if upload is not None else []
+    return st.file_uploader(
+        "Folder with one sub-folder per class",
+        accept_multiple_files="directory",
+        key="image_folder_upload",
+        help="Choose the folder that holds the class folders; other files are listed as skipped.",
+    )
+
+
+def _earlier_upload() -> str | None:
+    from data.dataset_store import list_uploads
+
+    earlier = {
+        f"{meta['name']} ({ref[7:15]})": ref
+        for ref, meta in list_uploads(get_store().workspace)
+        if meta["kind"] == "image"
+    }
+    if not earlier:
+        return None
+    picked = st.selectbox("…or images uploaded earlier", ["—", *earlier], key="image_earlier")
+    return earlier.get(picked)
+
+
+def image_upload_source() -> None:
+    """Upload widgets, what was skipped and why, then the summary of the stored set."""
+    from dashboard.data_page.image_summary import render_images
+
+    mode = st.radio("Upload as", [ZIP, FOLDER], horizontal=True, key="image_upload_mode")
+    left, right = st.columns(2)
+    size = left.select_slider(
+        "Image size (pixels a side; every image is resized to it)",
+        SIZES,
+        value=32,
+        key="image_upload_size",
+    )
+    channels = right.radio(
+        "Channels",
+        [3, 1],
+        format_func=lambda c: "colour (RGB)" if c == 3 else "greyscale",
+        horizontal=True,
+        key="image_upload_channels",
+    )
+    files = _uploaded_files(mode)
+    ref = None
+    if files:
+        loaded = _loaded(files, mode, int(size), int(channels))
+        if "error" in loaded:
+            what = files[0].name if mode == ZIP else "the folder"
+            st.error(f"Could not use **{what}**: {loaded['error']}")
+            return
+        for note in loaded["notes"]:
+            st.info(note)
+        _show_skipped(loaded["skipped"])
+        ref = loaded["ref"]
+    else:
+        ref = _earlier_upload()
+    if ref is None:
+        st.caption("Upload images to see counts per class and examples.")
+        return
+    try:
+        render_images(load_dataset(ref))
+    except DatasetError as error:
+        st.error(str(error))

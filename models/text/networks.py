@@ -1,0 +1,214 @@
+"""Keras text classifiers (bidirectional RNN, small Transformer) and their trainer.
+
+Both read integer token ids from `data.tokenizer.Tokenizer`, fitted on the
+training split only (so no test word shapes the vocabulary) and saved beside the
+model as `tokenizer.json`: the probes need it to turn a typed sentence into the
+same ids and to label attention axes with the words they came from.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from data.dataset import DatasetError, TextData
+from data.splits import split_indices
+from data.tokenizer import LengthProposal, Tokenizer, propose_lengths
+from models import keras_training as keras_common
+from models.outcome import TrainContext, TrainOutcome
+from models.spec import RunSpec
+from models.text.layers import ClsPooling, TextEmbedding, TextEncoderBlock
+from models.text.probes import TOKENIZER_FILE
+
+RNN_CELLS = ("lstm", "gru")
+# The layer whose output is the sentence vector just before the classifier.
+SENTENCE_LAYER = {"rnn": "rnn", "transformer": "pooled"}
+
+
+def build_rnn(
+    vocab_size: int,
+    max_len: int,
+    n_classes: int,
+    cell: str = "lstm",
+    embedding_dim: int = 64,
+    rnn_units: int = 64,
+    dropout: float = 0.1,
+    learning_rate: float = 1e-3,
+) -> keras.Model:
+    """Embedding → bidirectional LSTM/GRU → softmax. Layer names are what the probes look up."""
+    cell = str(cell).lower()
+    if cell not in RNN_CELLS:
+        raise ValueError(f"cell must be 'lstm' or 'gru', not {cell!r}; set the 'cell' parameter")
+    ids = keras.Input(shape=(int(max_len),), dtype="int32", name="token_ids")
+    x = keras.layers.Embedding(
+        int(vocab_size), int(embedding_dim), mask_zero=True, name="embedding"
+    )(ids)
+    recurrent = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
+    x = keras.layers.Bidirectional(recurrent(int(rnn_units)), name="rnn")(x)
+    x = keras.layers.Dropout(float(dropout), name="dropout")(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
+    return _compiled(keras.Model(ids, outputs, name=f"bi{cell}"), learning_rate)
+
+
+def build_transformer(
+    vocab_size: int,
+    max_len: int,
+    n_classes: int,
+    embedding_dim: int = 64,
+    num_heads: int = 2,
+    num_layers: int = 2,
+    ff_dim: int = 128,
+    dropout: float = 0.1,
+    learning_rate: float = 1e-3,
+) -> keras.Model:
+    """Token+position embedding → encoder blocks → the [CLS] vector → softmax.
+
+    Classifying from [CLS] (position 0) makes "what the [CLS] position attends to"
+    a direct view of what the decision reads.
+    """
+    ids = keras.Input(shape=(int(max_len),), dtype="int32", name="token_ids")
+    x = TextEmbedding(vocab_size, max_len, embedding_dim, name="embedding")(ids)
+    x = keras.layers.Dropout(float(dropout), name="embedding_dropout")(x)
+    for index in range(1, int(num_layers) + 1):
+        x = TextEncoderBlock(embedding_dim, num_heads, ff_dim, dropout, name=f"encoder_{index}")(x)
+    x = ClsPooling(name="pooled")(x)
+    x = keras.layers.Dropout(float(dropout), name="dropout")(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
+    return _compiled(keras.Model(ids, outputs, name="transformer"), learning_rate)
+
+
+def _compiled(model: keras.Model, learning_rate: float) -> keras.Model:
+    model.compile(
+        optimizer=keras.optimizers.Adam(float(learning_rate)),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def encoder_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """The encoder blocks in order (encoder_1, encoder_2, …)."""
+    blocks = [layer for layer in model.layers if isinstance(layer, TextEncoderBlock)]
+    return sorted(blocks, key=lambda layer: int(layer.name.rsplit("_", 1)[-1]))
+
+
+@dataclass
+class PreparedText:
+    tokenizer: Tokenizer
+    proposal: LengthProposal
+    class_names: list[str]
+    train_index: np.ndarray
+    test_index: np.ndarray
+    y: np.ndarray  # class index of every text in the dataset
+    notes: list[str]
+
+
+def prepare_text(data: TextData, spec: RunSpec, add_cls: bool) -> PreparedText:
+    """Split, then fit the tokenizer on the training texts with proposed or chosen sizes."""
+    labels = np.asarray(data.labels).astype(str)
+    class_names = sorted(set(labels))
+    if len(class_names) < 2:
+        raise DatasetError("text classification needs at least 2 labels; this dataset has one")
+    y = np.searchsorted(class_names, labels).astype(np.int32)
+    train, test = split_indices(y, spec.test_size, spec.seed)
+    train_texts = list(data.texts[train])
+    mode = spec.dataset_options.get("tokenizer_mode") or spec.param("tokenizer_mode", "auto")
+    proposal = propose_lengths(train_texts, mode)
+    chosen_len = int(spec.param("max_len", 0) or 0)
+    max_len = chosen_len or proposal.max_len + (1 if add_cls else 0)
+    max_vocab = int(spec.param("max_vocab", 0) or 0) or proposal.max_vocab
+    tokenizer = Tokenizer(proposal.mode, max_vocab, max_len).fit(train_texts)
+    source = "set in the run" if chosen_len else "proposed from the 95th percentile"
+    notes = [
+        f"Tokenizer: {proposal.mode} mode, {tokenizer.vocab_size:,} vocabulary entries "
+        f"(fitted on the {len(train):,} training texts), sequences of {tokenizer.max_len_} "
+        f"tokens ({source}{', including [CLS]' if add_cls else ''}).",
+        "Training texts: " + tokenizer.truncation_report(train_texts, add_cls).summary(),
+    ]
+    return PreparedText(tokenizer, proposal, class_names, train, test, y, notes)
+
+
+def save_tokenizer(tokenizer: Tokenizer, run_dir: Path) -> None:
+    """Beside the model, so probes encode a typed sentence exactly as training did."""
+    path = Path(run_dir) / TOKENIZER_FILE
+    path.write_text(json.dumps(tokenizer.to_dict(), ensure_ascii=False), encoding="utf-8")
+
+
+def _build(spec: RunSpec, vocab_size: int, max_len: int, n_classes: int) -> keras.Model:
+    shared = {
+        "embedding_dim": spec.param("embedding_dim", 64),
+        "dropout": spec.param("dropout", 0.1),
+        "learning_rate": spec.param("learning_rate", 1e-3),
+    }
+    if spec.model == "rnn":
+        return build_rnn(
+            vocab_size,
+            max_len,
+            n_classes,
+            cell=spec.param("cell", "lstm"),
+            rnn_units=spec.param("rnn_units", 64),
+            **shared,
+        )
+    if spec.model == "transformer":
+        return build_transformer(
+            vocab_size,
+            max_len,
+            n_classes,
+            num_heads=spec.param("num_heads", 2),
+            num_layers=spec.param("num_layers", 2),
+            ff_dim=spec.param("ff_dim", 128),
+            **shared,
+        )
+    raise ValueError(f"no Keras text model {spec.model!r}")
+
+
+def train(data: TextData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
+    keras_common.seed_everything(spec.seed)
+    ctx.set_phase("tokenizing")
+    add_cls = spec.model == "transformer"
+    prepared = prepare_text(data, spec, add_cls)
+    ctx.notes.extend(prepared.notes)
+    tokenizer = prepared.tokenizer
+    save_tokenizer(tokenizer, ctx.run_dir)
+    x_train = tokenizer.encode(data.texts[prepared.train_index], add_cls=add_cls)
+    x_test = tokenizer.encode(data.texts[prepared.test_index], add_cls=add_cls)
+    y_train, y_test = prepared.y[prepared.train_index], prepared.y[prepared.test_index]
+    model = _build(spec, tokenizer.vocab_size, tokenizer.max_len_, len(prepared.class_names))
+    x_fit, y_fit, validation = keras_common.validation_split(
+        x_train, y_train, float(spec.param("validation_split", 0.2)), spec.seed, True
+    )
+    epochs = int(spec.param("epochs", 5))
+    ctx.set_phase("training")
+    callback, seconds = keras_common.fit(
+        model, x_fit, y_fit, validation, epochs, int(spec.param("batch_size", 64)), ctx
+    )
+    ctx.set_phase("evaluating")
+    model.save(ctx.run_dir / "model.keras")
+    proba = model.predict(x_test, batch_size=256, verbose=0)
+    features = keras_common.layer_features(model, x_test, [SENTENCE_LAYER[spec.model]])
+    return TrainOutcome(
+        task="classification",
+        class_names=prepared.class_names,
+        test_index=prepared.test_index,
+        y_true=y_test,
+        y_pred=proba.argmax(axis=1),
+        proba=proba,
+        features=features,
+        model_file="model.keras",
+        fit_seconds=seconds,
+        train_samples=len(x_fit),
+        epochs_run=callback.epochs_done,
+        cancelled=callback.cancelled,
+        extra={
+            "add_cls": add_cls,
+            "tokenizer_mode": tokenizer.mode_,
+            "max_len": tokenizer.max_len_,
+            "vocab_size": tokenizer.vocab_size,
+            "proposed_max_len": prepared.proposal.max_len,
+            "proposed_max_vocab": prepared.proposal.max_vocab,
+        },
+    )
