@@ -26,16 +26,12 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def workspace(tmp_path: Path) -> Iterator[Path]:
     """A fresh GLASSBOX_WORKSPACE, and Streamlit's shared caches cleared so pages use it."""
-    import streamlit as st
+    from tests.apptest_helpers import app_workspace
 
-    folder = tmp_path / "workspace"
-    monkeypatch.setenv("GLASSBOX_WORKSPACE", str(folder))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield folder
-    st.cache_resource.clear()
+    with app_workspace(tmp_path / "workspace") as folder:
+        yield folder
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_image_pages import shapes_zip, write_class_folders
+from tests.image_samples import shapes_zip, write_class_folders
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +88,7 @@ def test_folder_upload_reads_class_folders(browser_page, tmp_path):
 
 def test_block_art_hover_renders_as_coloured_pixels(chromium, tmp_path):
     """The UMAP hover thumbnail: Plotly must turn the spans into coloured text, not escape them."""
-    from dashboard.views.embedding.image_hover import block_art
+    from dashboard.modality.image_hover import block_art
 
     image = np.zeros((8, 8, 3), dtype=np.uint8)
     image[:, 4:] = (255, 0, 0)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_text_models import review_frame
+from tests.text_samples import review_frame
 
 pytestmark = pytest.mark.browser
 

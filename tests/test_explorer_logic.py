@@ -9,14 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import dashboard.views.confusion_links as links
 from dashboard.explore.context import ExploreContext
-from dashboard.views.embedding import links
-from dashboard.views.embedding.colour import (
-    COLUMN_PREFIX,
-    TEXT_LENGTH,
-    colour_options,
-    colour_values,
-)
+from dashboard.modality.text import TEXT_LENGTH
+from dashboard.views.embedding.colour import COLUMN_PREFIX, colour_options, colour_values
 from dashboard.views.embedding.points import hover_columns, hover_frame, shown_rows
 from dashboard.views.embedding.selection import (
     selected_rows,

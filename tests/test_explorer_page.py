@@ -6,20 +6,16 @@ reports one: the chart's selection state, set under its widget key.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.views.embedding.view import chart_key
 from models.embedding.compute import EmbeddingSettings
 from models.spec import RunSpec
 from models.store import RunStore
+from tests.apptest_helpers import app_workspace, chart_specs, open_explore, open_tab
 from tests.factories import train_now
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LAYER = "hidden_2"
 PARAMS = {"epochs": 3, "hidden_units": 8, "learning_rate": 0.03, "feature_snapshots": [0, 1, 3]}
 
@@ -40,35 +36,19 @@ def trained(tmp_path_factory):
 
 
 @pytest.fixture
-def app(trained, monkeypatch):
+def app(trained):
     workspace, run_id = trained
-    monkeypatch.setenv("GLASSBOX_WORKSPACE", str(workspace))
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.query_params["run"] = run_id
-    at.switch_page("dashboard/app_pages/explore.py")
-    at.run()
-    open_tab(at, "Embedding (UMAP)")
-    assert not at.exception, at.exception
-    yield at, run_id
-    st.cache_resource.clear()
-
-
-def open_tab(at: AppTest, label: str) -> AppTest:
-    """Explore renders only the open tab; this is the click on another one."""
-    at.session_state["view"] = label
-    return at.run()
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    with app_workspace(workspace):
+        at = open_tab(open_explore(run_id), "Embedding (UMAP)")
+        assert not at.exception, at.exception
+        yield at, run_id
 
 
 def embedding_charts(at: AppTest) -> list[dict]:
     """The explorer's scatter (each point's hover names its id), not the animated frames."""
     return [
         c
-        for c in charts(at)
+        for c in chart_specs(at)
         if "frames" not in c and "point %{customdata[0]}" in c["data"][0].get("hovertemplate", "")
     ]
 
@@ -144,7 +124,7 @@ def test_a_confusion_cell_highlights_its_points_and_back(app):
 
 def test_the_feature_space_over_training_plays_the_snapshot_epochs(app):
     at, run_id = app
-    frames = next(c for c in charts(at) if "frames" in c)
+    frames = next(c for c in chart_specs(at) if "frames" in c)
     assert [f["name"] for f in frames["frames"]] == ["epoch 0", "epoch 1", "epoch 3"]
     assert [s["label"] for s in frames["layout"]["sliders"][0]["steps"]] == [
         "epoch 0",
@@ -154,7 +134,7 @@ def test_the_feature_space_over_training_plays_the_snapshot_epochs(app):
     assert any("96 fixed training samples" in c.value for c in at.caption)
 
 
-def test_new_settings_ask_the_embedding_service_and_show_progress(app, monkeypatch):
+def test_new_settings_ask_the_embedding_service_and_show_progress(trained, app, monkeypatch):
     import dashboard.services
 
     at, run_id = app
@@ -163,14 +143,8 @@ def test_new_settings_ask_the_embedding_service_and_show_progress(app, monkeypat
     assert not at.exception, at.exception
     from models.embedding.queue import EmbeddingQueue
 
-    store = RunStore(trained_workspace(at))
+    store = RunStore(trained[0])
     wanted = EmbeddingSettings(n_neighbors=5)
     assert EmbeddingQueue(store).get(run_id, LAYER, wanted).status == "queued"
     assert any("Computing the UMAP of 'hidden_2'" in p.proto.text for p in at.get("progress"))
     assert embedding_charts(at) == []  # nothing stale is drawn meanwhile
-
-
-def trained_workspace(at: AppTest) -> Path:
-    import os
-
-    return Path(os.environ["GLASSBOX_WORKSPACE"])

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -18,43 +16,22 @@ from data.registry import save_image_upload
 from models.registry import get_kind
 from models.spec import RunSpec
 from models.store import RunStore
+from tests.apptest_helpers import (
+    app_workspace,
+    chart_titles,
+    open_app,
+    open_explore,
+    open_tab,
+    tab_labels,
+)
 from tests.factories import train_now
+from tests.image_samples import shapes_zip
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TINY = {
     "cnn": {"epochs": 1, "conv_blocks": 2, "filters": 4, "dense_units": 8, "batch_size": 8},
     "vit": {"epochs": 1, "embed_dim": 8, "depth": 2, "num_heads": 2, "mlp_dim": 8},
     "pixel_logreg": {},
 }
-
-
-def class_images(n_per_class: int = 12) -> dict[str, bytes]:
-    """Three classes of 32 px shapes as PNG files by relative path, plus one file to skip."""
-    data = make_shapes(n_per_class=n_per_class * 3, size=32, seed=5)
-    files: dict[str, bytes] = {"notes.txt": b"not an image"}
-    counts: dict[str, int] = {}
-    for image, label in zip(data.images, data.labels, strict=True):
-        if label not in ("circle", "square", "cross") or counts.get(label, 0) >= n_per_class:
-            continue
-        counts[label] = counts.get(label, 0) + 1
-        png = io.BytesIO()
-        Image.fromarray(image).save(png, format="PNG")
-        files[f"{label}/{counts[label]:03d}.png"] = png.getvalue()
-    return files
-
-
-def shapes_zip(n_per_class: int = 12) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, payload in class_images(n_per_class).items():
-            archive.writestr(f"shapes/{name}", payload)
-    return buffer.getvalue()
-
-
-def write_class_folders(root: Path, n_per_class: int = 12) -> None:
-    for name, payload in class_images(n_per_class).items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(payload)
 
 
 @pytest.fixture(scope="module")
@@ -76,50 +53,9 @@ def trained(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 
 @pytest.fixture
-def runs(trained, monkeypatch) -> dict[str, str]:
-    import streamlit as st
-
-    monkeypatch.setenv("GLASSBOX_WORKSPACE", str(trained[0]))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield trained[1]
-    st.cache_resource.clear()
-
-
-def open_app(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    for name, value in params.items():
-        at.query_params[name] = value
-    if page:
-        at.switch_page(page)
-    return at.run()
-
-
-def explore(run_id: str) -> AppTest:
-    return open_app("dashboard/app_pages/explore.py", run=run_id)
-
-
-def open_tab(at: AppTest, label: str) -> AppTest:
-    """Explore renders only the open tab; this is the click on another one."""
-    assert label in tab_labels(at), tab_labels(at)
-    at.session_state["view"] = label
-    return at.run()
-
-
-def tab_labels(at: AppTest) -> list[str]:
-    return [tab.label for tab in at.tabs]
-
-
-def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def chart_titles(at: AppTest) -> list[str]:
-    titles = []
-    for spec in chart_specs(at):
-        title = spec.get("layout", {}).get("title", {})
-        titles.append(title.get("text", "") if isinstance(title, dict) else str(title))
-    return titles
+def runs(trained) -> dict[str, str]:
+    with app_workspace(trained[0]):
+        yield trained[1]
 
 
 def test_builtin_image_set_shows_counts_gallery_and_can_be_chosen(workspace):
@@ -184,7 +120,7 @@ def test_a_file_that_is_not_a_zip_is_refused_with_a_reason(workspace):
 
 
 def test_cnn_run_shows_filters_gradcam_and_prediction_tabs(runs):
-    at = explore(runs["cnn"])
+    at = open_explore(runs["cnn"])
     assert not at.exception, at.exception
     labels = tab_labels(at)
     assert {"Filters & activations", "Grad-CAM", "Predict an image"} <= set(labels)
@@ -204,7 +140,7 @@ def test_cnn_run_shows_filters_gradcam_and_prediction_tabs(runs):
 
 def test_image_choice_is_shared_between_tabs(runs):
     run_id = runs["cnn"]
-    at = open_tab(explore(run_id), "Filters & activations")
+    at = open_tab(open_explore(run_id), "Filters & activations")
     at.number_input(key=f"filters_position_{run_id}").set_value(2).run()
     assert not at.exception
     at = open_tab(at, "Grad-CAM")
@@ -215,7 +151,7 @@ def test_image_choice_is_shared_between_tabs(runs):
 
 def test_gradcam_for_a_chosen_class(runs):
     run_id = runs["cnn"]
-    at = open_tab(explore(run_id), "Grad-CAM")
+    at = open_tab(open_explore(run_id), "Grad-CAM")
     at.selectbox(key=f"image_cam_class_{run_id}").set_value("square").run()
     assert not at.exception
     assert "Grad-CAM for 'square'" in " ".join(chart_titles(at))
@@ -223,7 +159,7 @@ def test_gradcam_for_a_chosen_class(runs):
 
 def test_vit_run_shows_attention_not_gradcam(runs):
     run_id = runs["vit"]
-    at = explore(run_id)
+    at = open_explore(run_id)
     assert not at.exception, at.exception
     labels = tab_labels(at)
     assert "Attention (ViT)" in labels and "Predict an image" in labels
@@ -236,7 +172,7 @@ def test_vit_run_shows_attention_not_gradcam(runs):
 
 
 def test_block_art_draws_each_pixel_in_its_colour():
-    from dashboard.views.embedding.image_hover import block_art
+    from dashboard.modality.image_hover import block_art
 
     image = np.zeros((2, 2, 3), dtype=np.uint8)
     image[:, 1] = (255, 0, 0)
@@ -251,7 +187,7 @@ def test_block_art_draws_each_pixel_in_its_colour():
 
 
 def test_hover_thumbnail_size_shrinks_with_the_number_of_points():
-    from dashboard.views.embedding.image_hover import hover_side
+    from dashboard.modality.image_hover import hover_side
 
     assert (hover_side(360), hover_side(2_000), hover_side(50_000)) == (12, 8, 0)
 
@@ -259,12 +195,13 @@ def test_hover_thumbnail_size_shrinks_with_the_number_of_points():
 def test_umap_hover_gets_each_points_own_image(trained, runs):
     from dashboard.explore.context import load_context
     from dashboard.figures.embedding import embedding_figure
-    from dashboard.views.embedding.image_hover import add_image_hover, block_art, image_hover_frame
+    from dashboard.modality.image_hover import add_image_hover, block_art
+    from dashboard.views.embedding.points import hover_frame
 
     store = RunStore(trained[0])
     ctx = load_context(store, store.get(runs["cnn"]))
     n = len(ctx.results.y_true)
-    hover = image_hover_frame(ctx)
+    hover = hover_frame(ctx, np.arange(n))
     assert list(hover.columns) == ["dataset row", "true", "predicted", "confidence"]
     names = np.asarray(ctx.results.class_names)[ctx.results.y_true]
     fig = add_image_hover(
@@ -295,7 +232,7 @@ def upload_to_explore(at: AppTest, view: str, run_id: str, name: str, payload: b
 
 def test_image_uploaded_on_explore_is_normalised_and_explained(runs):
     run_id = runs["cnn"]
-    at = open_tab(explore(run_id), "Grad-CAM")
+    at = open_tab(open_explore(run_id), "Grad-CAM")
     at = upload_to_explore(at, "gradcam", run_id, "mine.png", png_bytes((50, 40)))
     assert not at.exception and not at.error
     captions = [c for image in at.get("image") for c in image.captions]
@@ -312,7 +249,7 @@ def test_image_uploaded_on_explore_is_normalised_and_explained(runs):
 
 def test_pixel_baseline_predicts_an_uploaded_image(runs):
     run_id = runs["pixel_logreg"]
-    at = explore(run_id)
+    at = open_explore(run_id)
     labels = tab_labels(at)
     assert "Predict an image" in labels
     assert not {"Grad-CAM", "Filters & activations", "Attention (ViT)"} & set(labels)
@@ -325,7 +262,7 @@ def test_pixel_baseline_predicts_an_uploaded_image(runs):
 
 def test_an_upload_that_is_not_an_image_is_refused(runs):
     run_id = runs["cnn"]
-    at = open_tab(explore(run_id), "Predict an image")
+    at = open_tab(open_explore(run_id), "Predict an image")
     at = upload_to_explore(at, "predict", run_id, "fake.png", b"not a png")
     assert not at.exception
     assert "Could not read **fake.png**" in at.error[0].value
@@ -336,8 +273,8 @@ def test_tensorflow_is_imported_ahead_only_for_runs_whose_views_run_the_model(ru
 
     started = []
     monkeypatch.setattr(dashboard.services, "preload_keras", lambda: started.append(True))
-    explore(runs["pixel_logreg"])
+    open_explore(runs["pixel_logreg"])
     assert started == []  # a scikit-learn run never needs TensorFlow
-    at = explore(runs["cnn"])
+    at = open_explore(runs["cnn"])
     assert not at.exception, at.exception
     assert started, "the CNN's first tab starts importing Keras for the probing tabs"

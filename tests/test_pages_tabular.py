@@ -4,27 +4,23 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.spec import RunSpec
 from models.store import RunStore
+from tests.apptest_helpers import (
+    APP,
+    ROOT,
+    RUNS_PAGE,
+    TRAIN_PAGE,
+    open_app,
+    open_explore,
+    open_tab,
+    tab_labels,
+)
 from tests.factories import blobs_csv, train_now
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def open_app(page: str | None = None, **params: str) -> AppTest:
-    """Run once (AppTest resolves st.navigation pages only after a run), then open `page`."""
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    for name, value in params.items():
-        at.query_params[name] = value
-    if page:
-        at.switch_page(page)
-    return at.run()
 
 
 def upload(at: AppTest, name: str, payload: bytes) -> AppTest:
@@ -82,7 +78,7 @@ def test_uploaded_csv_is_stored_by_content_hash_and_selectable(workspace):
         "species"
     ).run()
     at.button(key="use_dataset").click().run()
-    at.switch_page("dashboard/app_pages/train.py").run()
+    at.switch_page(TRAIN_PAGE).run()
     assert "evil name.csv" in " ".join(m.value for m in at.markdown)
 
 
@@ -139,7 +135,7 @@ def test_duplicate_columns_are_renamed_with_a_note(workspace):
 
 
 def test_train_page_queues_runs_in_the_store(workspace):
-    at = open_app("dashboard/app_pages/train.py")
+    at = open_app(TRAIN_PAGE)
     at.selectbox(key="train_model").set_value("Logistic / ridge regression").run()
     at.button(key="start_training").click().run()
     at.button(key="start_training").click().run()
@@ -158,7 +154,7 @@ def finished_runs(workspace):
 
 def test_runs_page_lists_runs_with_curves(finished_runs):
     store, mlp, _ = finished_runs
-    at = open_app("dashboard/app_pages/runs.py")
+    at = open_app(RUNS_PAGE)
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["run"]) == {run.id for run in store.list_runs()}
@@ -170,15 +166,11 @@ def test_runs_page_lists_runs_with_curves(finished_runs):
 
 def test_explore_deep_link_shows_curves_confusion_and_per_class(finished_runs):
     store, mlp, _ = finished_runs
-    started = time.perf_counter()
-    at = open_app("dashboard/app_pages/explore.py", run=mlp)
+    at = open_explore(mlp)
     assert not at.exception, at.exception
-    assert time.perf_counter() - started < 60
-    tabs = [tab.label for tab in at.tabs]
-    assert tabs[:2] == ["Training curves", "Confusion & metrics"]
+    assert tab_labels(at)[:2] == ["Training curves", "Confusion & metrics"]
     assert len(at.get("plotly_chart")) == 1, "only the open tab (curves) is rendered"
-    at.session_state["view"] = "Confusion & metrics"
-    at.run()
+    at = open_tab(at, "Confusion & metrics")
     specs = [chart.proto.spec for chart in at.get("plotly_chart")]
     assert any('"heatmap"' in spec and "setosa" in spec for spec in specs)
     cell = at.selectbox(key=f"cm_cell_{mlp}")
@@ -193,14 +185,14 @@ def test_explore_deep_link_shows_curves_confusion_and_per_class(finished_runs):
 
 def test_explore_regression_run_shows_predictions_not_confusion(finished_runs):
     store, _, regression = finished_runs
-    at = open_app("dashboard/app_pages/explore.py", run=regression)
+    at = open_explore(regression)
     assert not at.exception
-    labels = [tab.label for tab in at.tabs]
+    labels = tab_labels(at)
     assert "Predictions" in labels and "Confusion & metrics" not in labels
 
 
 def test_explore_unknown_run_warns_and_falls_back(finished_runs):
-    at = open_app("dashboard/app_pages/explore.py", run="nope")
+    at = open_explore("nope")
     assert "no run 'nope'" in at.warning[0].value
 
 
@@ -221,7 +213,7 @@ def test_all_missing_column_is_reported_as_empty(workspace):
 def test_failed_run_shows_its_error_and_traceback_on_the_runs_page(workspace):
     store = RunStore(workspace)
     train_now(store, RunSpec("builtin:iris", "logreg", {}, dataset_options={"target": "nope"}))
-    at = open_app("dashboard/app_pages/runs.py")
+    at = open_app(RUNS_PAGE)
     assert not at.exception
     assert "nope" in at.error[0].value
     assert "Traceback" in at.expander[0].code[0].value
@@ -232,5 +224,5 @@ def test_upload_limit_matches_the_loader_limit():
 
     from data.csv_loader import MAX_CSV_BYTES
 
-    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_CSV_BYTES

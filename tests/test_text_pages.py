@@ -2,38 +2,28 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from models.spec import RunSpec
 from models.store import RunStore
+from tests.apptest_helpers import (
+    app_workspace,
+    open_app,
+    open_explore,
+    open_tab,
+    shown,
+    tab_labels,
+    table_with,
+)
 from tests.factories import train_now
-from tests.test_text_models import TINY, review_frame, upload_reviews
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-OPTIONS = {"text_column": "review", "label_column": "sentiment"}
-
-
-def open_app(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    for name, value in params.items():
-        at.query_params[name] = value
-    if page:
-        at.switch_page(page)
-    return at.run()
+from tests.text_samples import REVIEW_COLUMNS, TINY_TEXT_PARAMS, review_frame, upload_reviews
 
 
 def upload_text(at: AppTest, payload: bytes, name: str = "texts.csv") -> AppTest:
     at.radio(key="data_source").set_value("Upload a text CSV").run()
     return at.file_uploader(key="text_csv_upload").set_value((name, payload, "text/csv")).run()
-
-
-def shown(at: AppTest, kind: str) -> str:
-    return " ".join(str(element.value) for element in getattr(at, kind))
 
 
 def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8") -> bytes:
@@ -56,7 +46,7 @@ def test_uploaded_text_csv_renders_a_summary_and_is_selectable(workspace):
     assert len(list((workspace / "datasets").glob("*/source.csv"))) == 1
     at.button(key=next(k for k in _keys(at, "button") if k.startswith("use_text_"))).click().run()
     choice = at.session_state["chosen_dataset"]
-    assert choice.kind == "text" and choice.options == OPTIONS
+    assert choice.kind == "text" and choice.options == REVIEW_COLUMNS
 
 
 def _keys(at: AppTest, kind: str) -> list[str]:
@@ -71,7 +61,10 @@ def test_switching_the_script_mode_changes_stats_and_is_passed_to_training(works
     assert {m.label: m.value for m in at.metric}["Median length"] != word_median
     assert "Tokens of the first text: t · h · e" in shown(at, "text")
     at.button(key=next(k for k in _keys(at, "button") if k.startswith("use_text_"))).click().run()
-    assert at.session_state["chosen_dataset"].options == {**OPTIONS, "tokenizer_mode": "char"}
+    assert at.session_state["chosen_dataset"].options == {
+        **REVIEW_COLUMNS,
+        "tokenizer_mode": "char",
+    }
 
 
 def test_earlier_text_upload_can_be_reopened(workspace):
@@ -167,8 +160,8 @@ def text_runs(tmp_path_factory):
     ref = upload_reviews(store.workspace, review_frame())
     runs = {}
     for model in ("transformer", "rnn", "tfidf_logreg"):
-        params = {**TINY, "epochs": 1, "validation_split": 0.0}
-        spec = RunSpec(ref, model, params, dataset_options=OPTIONS)
+        params = {**TINY_TEXT_PARAMS, "epochs": 1, "validation_split": 0.0}
+        spec = RunSpec(ref, model, params, dataset_options=REVIEW_COLUMNS)
         runs[model] = train_now(store, spec)
     return store, runs
 
@@ -176,36 +169,19 @@ def text_runs(tmp_path_factory):
 @pytest.fixture
 def explore(text_runs, monkeypatch):
     """Opens Explore on a run; the UMAP view (another slice, its own service) is left out."""
-    import dashboard.views.embedding.view as embedding_view
+    import dashboard.views as views
 
     store, runs = text_runs
-    monkeypatch.setenv("GLASSBOX_WORKSPACE", str(store.workspace))
-    monkeypatch.setattr(embedding_view, "applies", lambda ctx: False)
-    st.cache_resource.clear()
-    yield lambda model: (runs[model], open_app("dashboard/app_pages/explore.py", run=runs[model]))
-    st.cache_resource.clear()
-
-
-def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    """The first table with `column` (AppTest does not expose a dataframe's key)."""
-    return next(table.value for table in at.dataframe if column in table.value.columns)
-
-
-def _tabs(at: AppTest) -> list[str]:
-    return [tab.label for tab in at.tabs]
-
-
-def open_tab(at: AppTest, label: str) -> AppTest:
-    """Explore renders only the open tab; this is the click on another one."""
-    assert label in _tabs(at), _tabs(at)
-    at.session_state["view"] = label
-    return at.run()
+    without_umap = [view for view in views.VIEWS if view.title != "Embedding (UMAP)"]
+    monkeypatch.setattr(views, "VIEWS", without_umap)
+    with app_workspace(store.workspace):
+        yield lambda model: (runs[model], open_explore(runs[model]))
 
 
 def test_explore_transformer_run_shows_attention(explore):
     run_id, at = explore("transformer")
     assert not at.exception, at.exception
-    tabs = _tabs(at)
+    tabs = tab_labels(at)
     assert {"Training curves", "Confusion & metrics", "Attention", "Try a sentence"} <= set(tabs)
     assert "Token saliency" not in tabs
     at = open_tab(at, "Attention")
@@ -247,7 +223,7 @@ def test_typed_sentence_gets_probabilities_and_attention(explore):
 def test_explore_rnn_run_shows_saliency_not_attention(explore):
     run_id, at = explore("rnn")
     assert not at.exception, at.exception
-    assert "Token saliency" in _tabs(at) and "Attention" not in _tabs(at)
+    assert "Token saliency" in tab_labels(at) and "Attention" not in tab_labels(at)
     at = open_tab(at, "Token saliency")
     assert not at.exception, at.exception
     top = table_with(at, "saliency")
@@ -257,7 +233,7 @@ def test_explore_rnn_run_shows_saliency_not_attention(explore):
 def test_explore_baseline_has_no_curves_and_explains_predictions(explore):
     run_id, at = explore("tfidf_logreg")
     assert not at.exception, at.exception
-    tabs = _tabs(at)
+    tabs = tab_labels(at)
     assert {"Confusion & metrics", "Try a sentence"} <= set(tabs)
     assert not {"Training curves", "Attention", "Token saliency"} & set(tabs)
     at = open_tab(at, "Try a sentence")

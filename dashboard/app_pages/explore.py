@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.explore.context import load_context
 from dashboard.runs_page.run_table import run_label
 from dashboard.services import get_store, preload_keras
-from dashboard.views import VIEWS
+from dashboard.views import views_for
 
 st.title("Explore")
 store = get_store()
@@ -29,15 +29,15 @@ if notes:
     with st.expander(f"Notes on the data and the training ({len(notes)})"):
         for note in notes:
             st.caption(f"ℹ️ {note}")
-views = [view for view in VIEWS if view.applies(ctx)]
+views = views_for(ctx)  # exactly those whose needs the run meets
 if not views:
     st.info("This run has no results yet.")
     st.stop()
 # Only the open tab runs (the others cost nothing), and ?view=<tab> links to one.
-tabs = st.tabs([view.TITLE for view in views], key="view", bind="query-params")
+tabs = st.tabs([view.title for view in views], key="view", bind="query-params")
 for view, tab in zip(views, tabs, strict=True):
     if tab.open:
         with tab:
             view.render(ctx)
-if ctx.probes_keras_model:
+if ctx.runs_keras_model:
     preload_keras()  # while the person reads this tab, for the tabs that run the model

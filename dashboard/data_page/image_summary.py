@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.chosen_dataset import Choice, choose
-from dashboard.explore.image_gallery import thumbnail
 from dashboard.figures.classification import class_balance_figure
+from dashboard.modality.image_gallery import thumbnail
 from data.dataset import Dataset
 
 PER_CLASS = 8

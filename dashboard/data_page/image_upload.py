@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.data_page.earlier_uploads import pick_earlier_upload
 from dashboard.services import get_store, load_dataset
 from data.dataset import DatasetError
 
@@ -77,20 +78,6 @@ def _uploaded_files(mode: str) -> list:
     )
 
 
-def _earlier_upload() -> str | None:
-    from data.dataset_store import list_uploads
-
-    earlier = {
-        f"{meta['name']} ({ref[7:15]})": ref
-        for ref, meta in list_uploads(get_store().workspace)
-        if meta["kind"] == "image"
-    }
-    if not earlier:
-        return None
-    picked = st.selectbox("…or images uploaded earlier", ["—", *earlier], key="image_earlier")
-    return earlier.get(picked)
-
-
 def image_upload_source() -> None:
     """Upload widgets, what was skipped and why, then the summary of the stored set."""
     from dashboard.data_page.image_summary import render_images
@@ -123,7 +110,8 @@ def image_upload_source() -> None:
         _show_skipped(loaded["skipped"])
         ref = loaded["ref"]
     else:
-        ref = _earlier_upload()
+        earlier = pick_earlier_upload("image", "…or images uploaded earlier", key="image_earlier")
+        ref = earlier.ref if earlier else None
     if ref is None:
         st.caption("Upload images to see counts per class and examples.")
         return

@@ -1,7 +1,7 @@
 """Where a dataset can come from: each source renders its picker and the summary below it.
 
 What a source draws with (pandas, Plotly, the readers) is imported when it is used:
-the first page, which shows no dataset yet, then renders without pandas (~0.5 s).
+the first page, which shows no dataset yet, then renders without pandas.
 """
 
 from __future__ import annotations
@@ -10,23 +10,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboard.data_page.earlier_uploads import pick_earlier_upload
+from dashboard.modality import modality_of
 from dashboard.services import get_store, load_dataset
-from data.dataset import Dataset, DatasetError
-
-
-def _render(dataset: Dataset) -> None:
-    if dataset.kind == "tabular":
-        from dashboard.data_page.tabular_summary import render_tabular
-
-        render_tabular(dataset)
-    elif dataset.kind == "image":
-        from dashboard.data_page.image_summary import render_images
-
-        render_images(dataset)
-    else:
-        from dashboard.data_page.text_summary import render_text
-
-        render_text(dataset)
+from data.dataset import DatasetError
 
 
 def builtin_source() -> None:
@@ -50,12 +37,13 @@ def builtin_source() -> None:
         return
     entry = labels[label]
     st.caption(entry.description)
-    _render(load_dataset(entry.ref))
+    dataset = load_dataset(entry.ref)
+    modality_of(dataset.kind).render_summary(dataset)
 
 
 def csv_table_source() -> None:
     from data.csv_loader import read_csv_bytes
-    from data.dataset_store import list_uploads, save_upload
+    from data.dataset_store import save_upload
 
     store = get_store()
     upload = st.file_uploader(
@@ -74,21 +62,15 @@ def csv_table_source() -> None:
         for note in result.notes:
             st.info(note)
         ref = save_upload(store.workspace, "tabular", upload.name, {"source.csv": raw})
-    earlier = {
-        meta["name"] + f" ({r[7:15]})": r
-        for r, meta in list_uploads(store.workspace)
-        if meta["kind"] == "tabular"
-    }
-    if ref is None and earlier:
-        picked = st.selectbox(
-            "…or a CSV uploaded earlier", ["—"] + list(earlier), key="csv_earlier"
-        )
-        ref = earlier.get(picked)
+    if ref is None:
+        earlier = pick_earlier_upload("tabular", "…or a CSV uploaded earlier", key="csv_earlier")
+        ref = earlier.ref if earlier else None
     if ref is None:
         st.caption("Upload a file to see a preview, column types and missing values.")
         return
     try:
-        _render(load_dataset(ref))
+        dataset = load_dataset(ref)
+        modality_of(dataset.kind).render_summary(dataset)
     except DatasetError as error:
         st.error(str(error))
 

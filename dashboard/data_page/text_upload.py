@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.data_page.earlier_uploads import pick_earlier_upload
 from dashboard.data_page.text_summary import render_text
 from dashboard.services import get_store
 from data.dataset import Dataset, DatasetError
@@ -23,16 +24,6 @@ def _read(ref: str, _raw: bytes):
     from data.csv_loader import read_csv_bytes
 
     return read_csv_bytes(_raw)
-
-
-def _earlier_uploads(workspace: Path) -> dict[str, tuple[str, str]]:
-    from data.dataset_store import list_uploads
-
-    return {
-        f"{meta['name']} ({ref[7:15]})": (ref, meta["name"])
-        for ref, meta in list_uploads(workspace)
-        if meta.get("kind") == "text"
-    }
 
 
 def _pick_columns(frame: pd.DataFrame, ref: str) -> tuple[str, str, bool]:
@@ -75,16 +66,11 @@ def text_csv_source() -> None:
         raw, name = upload.getvalue(), upload.name
         ref = content_ref("text", {"source.csv": raw})
     else:
-        earlier = _earlier_uploads(workspace)
-        picked = (
-            st.selectbox("…or a text CSV uploaded earlier", ["—", *earlier], key="text_earlier")
-            if earlier
-            else "—"
-        )
-        if picked == "—":
+        earlier = pick_earlier_upload("text", "…or a text CSV uploaded earlier", key="text_earlier")
+        if earlier is None:
             st.caption("Upload a CSV to see its labels, sample texts and token lengths.")
             return
-        ref, name = earlier[picked]
+        ref, name = earlier.ref, earlier.name
         raw = (upload_dir(workspace, ref) / "source.csv").read_bytes()
     try:
         loaded = _read(ref, raw)

@@ -1,4 +1,10 @@
-"""Everything an Explore view may need about one finished run, loaded once per rerun."""
+"""Everything an Explore view may need about one finished run, loaded once per rerun.
+
+The run's capabilities are worked out here and nowhere else: from its meta.json
+(the only place the model key is passed on, for runs saved before meta recorded
+them), from the store's per-epoch history (CURVES), and from whether its saved
+model is still on disk. Views read `ctx.capabilities`, never the model key.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,24 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.modality import Modality, modality_of
 from data.dataset import Dataset
+from models import capabilities as caps
 from models.artifacts import RunResults, load_results
 from models.store import Run, RunStore
+
+# What only a saved model can show: these go when its file is gone.
+SAVED_MODEL_CAPABILITIES = frozenset(
+    {
+        caps.PREDICT_ONE,
+        caps.CONV_MAPS,
+        caps.GRADCAM,
+        caps.IMAGE_ATTENTION,
+        caps.TOKEN_ATTENTION,
+        caps.TOKEN_SALIENCY,
+    }
+)
+KERAS_SUFFIX = ".keras"
 
 
 @dataclass(frozen=True)
@@ -21,17 +42,31 @@ class ExploreContext:
     results: RunResults | None
     dataset: Dataset | None
     history: pd.DataFrame
+    capabilities: frozenset[str] = frozenset()
+    data_kind: str | None = None  # the dataset's kind, known even once the dataset is gone
 
     @property
     def classification(self) -> bool:
         return self.results is not None and self.results.task == "classification"
 
     @property
-    def probes_keras_model(self) -> bool:
-        """Image and text Keras runs: their views run the saved model, so need TensorFlow."""
-        kind = self.dataset.kind if self.dataset is not None else None
-        model_file = self.results.meta.get("model_file") if self.results else None
-        return kind in ("image", "text") and model_file == "model.keras"
+    def modality(self) -> Modality:
+        """The adapter for the run's kind of data (how its samples are shown and picked)."""
+        return modality_of(self.dataset.kind if self.dataset is not None else self.data_kind)
+
+    @property
+    def model_file(self) -> str:
+        """The saved model's file name in the run folder ("" when the run saved none)."""
+        return self.results.meta.get("model_file", "") if self.results is not None else ""
+
+    @property
+    def keras_model_file(self) -> bool:
+        return self.model_file.endswith(KERAS_SUFFIX)
+
+    @property
+    def runs_keras_model(self) -> bool:
+        """Some view runs the saved Keras model (a probe, a prediction), so needs TensorFlow."""
+        return bool(self.capabilities & SAVED_MODEL_CAPABILITIES) and self.keras_model_file
 
     def sample_table(self, test_rows: np.ndarray) -> pd.DataFrame:
         """Test samples (by position in the test set) with label, prediction and confidence."""
@@ -49,14 +84,25 @@ class ExploreContext:
         return pd.concat([table, self.sample_values(results.test_index[test_rows])], axis=1)
 
     def sample_values(self, dataset_rows: np.ndarray) -> pd.DataFrame:
-        """The samples themselves as columns: a table's row values, or a text."""
-        data = self.dataset.data if self.dataset else None
-        if data is None or data.kind == "image":
+        """The samples themselves as columns (a table's row values, a text), as the data allows."""
+        if self.dataset is None:
             return pd.DataFrame(index=range(len(dataset_rows)))
-        if data.kind == "text":
-            return pd.DataFrame({"text": data.texts[dataset_rows]})
-        frame = data.frame.drop(columns=[data.target]).iloc[dataset_rows]
-        return frame.reset_index(drop=True)
+        return self.modality.sample_values(self.dataset.data, dataset_rows)
+
+
+def run_capabilities(
+    run: Run, run_dir: Path, results: RunResults | None, history: pd.DataFrame
+) -> frozenset[str]:
+    """What the Explore views may show for this run, as it is on disk now."""
+    meta = results.meta if results is not None else {}
+    found = set(caps.of_run(meta, run.spec.model))
+    found.discard(caps.CURVES)  # the store's history is the truth: a running run has some too
+    if len(history):
+        found.add(caps.CURVES)
+    model_file = meta.get("model_file", "")
+    if not model_file or not (run_dir / model_file).exists():
+        found -= SAVED_MODEL_CAPABILITIES
+    return frozenset(found)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -73,6 +119,15 @@ def load_context(store: RunStore, run: Run) -> ExploreContext:
         dataset = load_dataset(run.spec.dataset, run.spec.dataset_options)
     except DatasetError:
         dataset = None
+    results = _results(str(run_dir), run.finished)
+    history = store.history(run.id)
+    meta = results.meta if results is not None else {}
     return ExploreContext(
-        run, run_dir, _results(str(run_dir), run.finished), dataset, store.history(run.id)
+        run,
+        run_dir,
+        results,
+        dataset,
+        history,
+        capabilities=run_capabilities(run, run_dir, results, history),
+        data_kind=dataset.kind if dataset is not None else meta.get("modality"),
     )

@@ -1,13 +1,20 @@
-"""A finished run's model, loaded once per server process for the probing views.
+"""A finished run's saved model and tokenizer, loaded once per server process.
 
+The one place the Explore views get what they run: the model (Keras or
+scikit-learn, chosen by the file the run saved), and a text run's tokenizer.
 TensorFlow is imported here lazily, the first time a view needs a live model.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
+
+if TYPE_CHECKING:
+    from dashboard.explore.context import ExploreContext
+    from data.tokenizer import Tokenizer
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
@@ -18,12 +25,38 @@ def keras_model(run_dir: str):
     return load_keras(Path(run_dir))
 
 
+@st.cache_resource(max_entries=4, show_spinner="Loading the model…")
+def sklearn_model(run_dir: str):
+    from models.model_io import load_sklearn
+
+    return load_sklearn(Path(run_dir))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def tokenizer(run_dir: str) -> Tokenizer:
+    from models.text.probes import load_tokenizer
+
+    return load_tokenizer(Path(run_dir))
+
+
+def saved_model(ctx: ExploreContext) -> Any:
+    """The run's model as it saved it: a Keras model or a scikit-learn estimator (pipeline)."""
+    if ctx.keras_model_file:
+        return keras_model(str(ctx.run_dir))
+    return sklearn_model(str(ctx.run_dir))
+
+
+def run_tokenizer(ctx: ExploreContext) -> Tokenizer:
+    """The tokenizer a text run was trained with."""
+    return tokenizer(str(ctx.run_dir))
+
+
 def keep_keras_state_between_reruns() -> None:
     """Once keras is imported, Streamlit calls ``keras.backend.clear_session()`` after every
     script run of every session. With TensorFlow loaded that is a full garbage collection
-    (0.4-0.9 s here) and an emptied kernel cache: every click, and every 1 s refresh of
-    the Runs page, paid for it. The UI process only runs models it loaded once, so there
-    is no Keras state worth resetting between reruns."""
+    and an emptied kernel cache: every click, and every 1 s refresh of the Runs page, paid
+    for it. The UI process only runs models it loaded once, so there is no Keras state
+    worth resetting between reruns."""
     import keras
 
     keras.backend.clear_session = _leave_keras_state_alone

@@ -1,0 +1,1 @@
+"""The Runs page's parts: the table of runs and the comparison of finished ones."""

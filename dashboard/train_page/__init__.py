@@ -1,0 +1,1 @@
+"""The Train page's parts: a widget for each hyperparameter of a model kind."""

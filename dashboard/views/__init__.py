@@ -1,16 +1,41 @@
-"""Explore views. Each module has TITLE, applies(ctx) and render(ctx); the page shows
-those that apply to the chosen run, in this order."""
+"""The Explore views, in tab order.
 
-from dashboard.views import classification, curves, regression
-from dashboard.views.embedding import view as embedding_map
-from dashboard.views.image import attention as image_attention
-from dashboard.views.image import filters as image_filters
-from dashboard.views.image import gradcam as image_gradcam
-from dashboard.views.image import predict as image_inspect
-from dashboard.views.text import attention as text_attention
-from dashboard.views.text import predict as text_predict
-from dashboard.views.text import saliency as text_saliency
+Each view module declares one `VIEW` (see `dashboard.views.base.View`): its title,
+the capabilities and task a run needs for it, and how it renders. The Explore page
+shows those whose needs the chosen run meets. Adding a view is its module and one
+line below.
 
-VIEWS = [curves, classification, regression, embedding_map]
-VIEWS += [text_attention, text_saliency, text_predict]
-VIEWS += [image_filters, image_gradcam, image_attention, image_inspect]
+Folders: `embedding/` is the UMAP explorer, `image/` and `text/` the views that
+probe a saved model of that kind of data; the rest serve any run.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from dashboard.views.base import View
+
+if TYPE_CHECKING:
+    from dashboard.explore.context import ExploreContext
+
+_MODULES = [
+    "curves",
+    "classification",
+    "regression",
+    "embedding.view",
+    "text.attention",
+    "text.saliency",
+    "text.predict",
+    "image.filters",
+    "image.gradcam",
+    "image.attention",
+    "image.predict",
+]
+
+VIEWS: list[View] = [import_module(f"dashboard.views.{name}").VIEW for name in _MODULES]
+
+
+def views_for(ctx: ExploreContext) -> list[View]:
+    """The views the run meets the needs of, in tab order."""
+    return [view for view in VIEWS if view.applies(ctx)]

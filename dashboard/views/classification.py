@@ -5,18 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+import dashboard.views.confusion_links as links
 from dashboard.explore.context import ExploreContext
 from dashboard.explore.sample_display import show_samples
 from dashboard.figures.classification import confusion_matrix_figure, per_class_metrics_figure
-from dashboard.views.embedding import links
+from dashboard.views.base import View
 from models.metrics import confusion, per_class_report
-
-TITLE = "Confusion & metrics"
-ALL_WRONG = links.ALL_WRONG
-
-
-def applies(ctx: ExploreContext) -> bool:
-    return ctx.classification
 
 
 def _cell_from_selection(event) -> tuple[int, int] | None:
@@ -43,7 +37,7 @@ def render(ctx: ExploreContext) -> None:
     picked_cell = _cell_from_selection(event)
     if picked_cell is not None and picked_cell != st.session_state.get(f"cm_click_{ctx.run.id}"):
         st.session_state[f"cm_click_{ctx.run.id}"] = picked_cell
-        label = next((k for k, v in cells.items() if v == picked_cell), ALL_WRONG)
+        label = next((k for k, v in cells.items() if v == picked_cell), links.ALL_WRONG)
         st.session_state[links.cell_key(ctx.run.id)] = label
     label = st.selectbox(
         "Samples of the cell (click a cell above, or pick one; the Embedding tab highlights it)",
@@ -60,3 +54,6 @@ def render(ctx: ExploreContext) -> None:
     report = per_class_report(results.y_true, results.y_pred, names)
     st.plotly_chart(per_class_metrics_figure(report), key="per_class")
     st.dataframe(report.round(3), key="per_class_table")
+
+
+VIEW = View("Confusion & metrics", render, task="classification")

@@ -4,13 +4,12 @@ import streamlit as st
 
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.training import training_curves
-
-TITLE = "Training curves"
-
-
-def applies(ctx: ExploreContext) -> bool:
-    return len(ctx.history) > 0
+from dashboard.views.base import View
+from models.capabilities import CURVES
 
 
 def render(ctx: ExploreContext) -> None:
     st.plotly_chart(training_curves(ctx.history), key="explore_curves")
+
+
+VIEW = View("Training curves", render, needs=frozenset({CURVES}))

@@ -4,12 +4,7 @@ import streamlit as st
 
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.regression import predicted_vs_actual_figure, residuals_figure
-
-TITLE = "Predictions"
-
-
-def applies(ctx: ExploreContext) -> bool:
-    return ctx.results is not None and ctx.results.task == "regression"
+from dashboard.views.base import View
 
 
 def render(ctx: ExploreContext) -> None:
@@ -21,3 +16,6 @@ def render(ctx: ExploreContext) -> None:
     worst = errors.argsort()[::-1][:50]
     st.markdown("**Largest errors on the test set**")
     st.dataframe(ctx.sample_table(worst), hide_index=True, key="worst_rows")
+
+
+VIEW = View("Predictions", render, task="regression")

@@ -1,0 +1,1 @@
+"""The embedding explorer (UMAP of a layer's features): its view and the parts it is made of."""

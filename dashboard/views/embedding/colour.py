@@ -8,25 +8,13 @@ import pandas as pd
 from dashboard.explore.context import ExploreContext
 
 COLUMN_PREFIX = "column: "
-TEXT_LENGTH = "text length (characters)"
-MAX_CATEGORIES = 30  # a text column with more distinct values is not a useful colour
 
 
 def _data_columns(ctx: ExploreContext) -> list[str]:
-    """Columns of the samples that make a readable colour: numbers, or few categories."""
-    data = ctx.dataset.data if ctx.dataset else None
-    if data is None or data.kind == "image":
+    """Sample values that make a readable colour, as the run's kind of data offers them."""
+    if ctx.dataset is None:
         return []
-    if data.kind == "text":
-        return [TEXT_LENGTH]
-    frame = data.frame.drop(columns=[data.target])
-    columns = []
-    for name in frame.columns:
-        series = frame[name]
-        numeric = pd.api.types.is_numeric_dtype(series.dtype)
-        if numeric or series.nunique(dropna=True) <= MAX_CATEGORIES:
-            columns.append(str(name))
-    return columns
+    return ctx.modality.colour_columns(ctx.dataset.data)
 
 
 def colour_options(ctx: ExploreContext) -> list[str]:
@@ -41,12 +29,7 @@ def colour_options(ctx: ExploreContext) -> list[str]:
 
 def _column_values(ctx: ExploreContext, name: str, rows: np.ndarray) -> pd.Series:
     dataset_rows = ctx.results.test_index[rows]
-    data = ctx.dataset.data
-    if name == TEXT_LENGTH and data.kind == "text":
-        return pd.Series(pd.Series(data.texts[dataset_rows]).str.len().to_numpy())
-    frame = data.frame.drop(columns=[data.target])
-    column = frame.columns[[str(c) == name for c in frame.columns]][0]
-    return frame[column].iloc[dataset_rows].reset_index(drop=True)
+    return ctx.modality.column_values(ctx.dataset.data, name, dataset_rows)
 
 
 def colour_values(

@@ -6,18 +6,22 @@ import numpy as np
 import streamlit as st
 
 from dashboard.explore.context import ExploreContext
+from models.capabilities import SNAPSHOTS
 from models.embedding.compute import EmbeddingSettings
 
 FRAME_SETTINGS = EmbeddingSettings()  # 2-D, the defaults: what the service precomputes
 
 
-def _keeps_snapshots(ctx: ExploreContext) -> bool:
-    from models.registry import get_kind
+def missing_frames_note(ctx: ExploreContext) -> str | None:
+    """What to say when a run recorded no snapshots: how to get them, if its model can keep them."""
+    from models.snapshots import PARAM
 
-    try:
-        return get_kind(ctx.run.spec.model).framework == "keras"
-    except ValueError:
-        return False
+    if SNAPSHOTS not in ctx.capabilities:
+        return None
+    return (
+        "This run kept no feature snapshots. Train with 'Feature snapshots' "
+        f"(`{PARAM}`) set, e.g. to 6, to watch classes pull apart epoch by epoch."
+    )
 
 
 def frame_colours(ctx: ExploreContext, labels: np.ndarray) -> tuple[np.ndarray, str]:
@@ -33,16 +37,15 @@ def render_frames(ctx: ExploreContext) -> None:
     from dashboard.figures.embedding import embedding_frames_figure
     from dashboard.views.embedding.requests import request_and_wait
     from models.embedding.cache import cached_frames, snapshot_request_layer
-    from models.snapshots import PARAM, snapshot_layers
+    from models.snapshots import snapshot_layers
 
+    layers = snapshot_layers(ctx.run_dir)  # what the run recorded, whatever its capabilities say
+    note = None if layers else missing_frames_note(ctx)
+    if not layers and not note:
+        return
     st.subheader("Feature space over training")
-    layers = snapshot_layers(ctx.run_dir)
-    if not layers:
-        if _keeps_snapshots(ctx):
-            st.caption(
-                "This run kept no feature snapshots. Train with 'Feature snapshots' "
-                f"(`{PARAM}`) set, e.g. to 6, to watch classes pull apart epoch by epoch."
-            )
+    if note:
+        st.caption(note)
         return
     layer = layers[0]
     if len(layers) > 1:

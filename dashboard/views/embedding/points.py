@@ -32,7 +32,7 @@ def shown_rows(n_test: int, cap: int = MAX_POINTS, seed: int = 0) -> np.ndarray:
 def hover_frame(ctx: ExploreContext, rows: np.ndarray) -> pd.DataFrame:
     """What a point's hover shows: its verdict, then the row's values or its text.
 
-    Image runs show the picture itself, added by `dashboard.views.embedding.image_hover`.
+    Pictures (for images) are added by the run's modality adapter once the figure is built.
     """
     table = ctx.sample_table(rows).drop(columns=["test row"])
     return table.iloc[:, : hover_columns(len(rows))]
@@ -41,14 +41,6 @@ def hover_frame(ctx: ExploreContext, rows: np.ndarray) -> pd.DataFrame:
 def hover_columns(n_points: int) -> int:
     """How many hover fields each point carries: fewer for big maps."""
     return next((cols for limit, cols in HOVER_COLUMNS_BY_POINTS if n_points <= limit), 6)
-
-
-def _with_pictures(fig: go.Figure, ctx: ExploreContext) -> go.Figure:
-    if ctx.dataset is None or ctx.dataset.kind != "image":
-        return fig
-    from dashboard.views.embedding.image_hover import add_image_hover
-
-    return add_image_hover(fig, ctx)
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
@@ -66,7 +58,7 @@ def _cached_figure(
         point_ids=rows,
         highlight=None if _highlight is None else _highlight[rows],
     )
-    return _with_pictures(fig, _ctx)
+    return _ctx.modality.with_hover_pictures(fig, _ctx)
 
 
 def explorer_figure(

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.explore.context import ExploreContext
-from dashboard.views.embedding.links import confusion_counts
+from dashboard.views.confusion_links import confusion_counts
 
 
 def selected_rows(event: Any) -> np.ndarray:

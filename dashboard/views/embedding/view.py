@@ -11,17 +11,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+import dashboard.views.confusion_links as links
 from dashboard.explore.context import ExploreContext
-from dashboard.views.embedding import links
+from dashboard.views.base import View
 from dashboard.views.embedding.colour import colour_options
+from models.capabilities import FEATURES
 
-TITLE = "Embedding (UMAP)"
 NEIGHBOURS = [5, 10, 15, 30, 50]
 MIN_DISTS = [0.0, 0.05, 0.1, 0.25, 0.5, 0.8]
-
-
-def applies(ctx: ExploreContext) -> bool:
-    return ctx.results is not None and bool(ctx.results.feature_layers)
 
 
 def chart_key(run_id: str, layer: str, settings_key: str) -> str:
@@ -122,6 +119,9 @@ def render(ctx: ExploreContext) -> None:
     from dashboard.views.embedding.frames import render_frames
 
     run_id = ctx.run.id
+    if not ctx.results.feature_layers:
+        st.info("This run saved no layer's features, so there is nothing to map.")
+        return
     left, middle, right = st.columns([2, 2, 1])
     layer = left.selectbox("Layer", ctx.results.feature_layers, key=f"emb_layer_{run_id}")
     colour = middle.selectbox("Colour by", colour_options(ctx), key=f"emb_colour_{run_id}")
@@ -129,3 +129,6 @@ def render(ctx: ExploreContext) -> None:
     settings = _settings(run_id, dims)
     _map(ctx, layer, colour, settings, _highlight_label(ctx))
     render_frames(ctx)
+
+
+VIEW = View("Embedding (UMAP)", render, needs=frozenset({FEATURES}))

@@ -1,0 +1,1 @@
+"""Views that run a saved image model: filters, Grad-CAM, ViT attention, a prediction."""

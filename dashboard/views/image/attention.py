@@ -1,4 +1,4 @@
-"""ViT runs: attention rollout over the image, and where one patch looks in each layer and head."""
+"""Runs with self-attention over image patches (a ViT): attention rollout over the image, and where one patch looks in each layer and head."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ import streamlit as st
 
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.images import heatmap_overlay_figure, image_grid_figure
-from dashboard.views.image.picker import pick_image, show_picked
-from dashboard.views.image.run_model import architecture, vit_probe
+from dashboard.modality.image_picker import show_picked
+from dashboard.views.base import View
+from dashboard.views.image.probing import vit_probe
+from models.capabilities import IMAGE_ATTENTION
 
-TITLE = "Attention (ViT)"
 MEAN = "mean of heads"
-
-
-def applies(ctx: ExploreContext) -> bool:
-    return architecture(ctx) == "vit"
 
 
 def _to_pixels(heat: np.ndarray, image: np.ndarray) -> np.ndarray:
@@ -86,18 +83,27 @@ def _from_patch(ctx: ExploreContext, image: np.ndarray, result) -> None:
 
 def render(ctx: ExploreContext) -> None:
     probe = vit_probe(ctx)
-    picked = pick_image(ctx, "attention")
+    picked = ctx.modality.pick_sample(ctx, "attention")
     if picked is None:
         return
-    result = probe.inspect(picked.image)
+    result = probe.inspect(picked.value)
     names = ctx.results.class_names
     image_col, rollout_col = st.columns([1, 2])
     with image_col:
         show_picked(picked)
         st.markdown(f"Predicted **{names[int(result.proba.argmax())]}** ({result.proba.max():.0%})")
         rows, cols = result.grid
-        st.caption(f"{rows}×{cols} patches of {picked.image.shape[0] // rows} px")
+        st.caption(f"{rows}×{cols} patches of {picked.value.shape[0] // rows} px")
     with rollout_col:
-        _rollout(ctx, picked.image, result)
+        _rollout(ctx, picked.value, result)
     st.markdown("**Attention from one patch**")
-    _from_patch(ctx, picked.image, result)
+    _from_patch(ctx, picked.value, result)
+
+
+VIEW = View(
+    "Attention (ViT)",
+    render,
+    needs=frozenset({IMAGE_ATTENTION}),
+    task="classification",
+    modality="image",
+)

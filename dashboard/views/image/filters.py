@@ -1,4 +1,4 @@
-"""CNN runs: the first layer's filters, and every conv block's activation maps for one image."""
+"""Runs with 2-D convolutions: the first layer's filters, and every conv block's activation maps for one image."""
 
 from __future__ import annotations
 
@@ -7,16 +7,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.explore.context import ExploreContext
+from dashboard.explore.loaders import keras_model
 from dashboard.figures.images import image_grid_figure
-from dashboard.views.image.picker import pick_image, show_picked
-from dashboard.views.image.run_model import architecture, cnn_probe, keras_model
+from dashboard.modality.image_picker import show_picked
+from dashboard.views.base import View
+from dashboard.views.image.probing import cnn_probe
+from models.capabilities import CONV_MAPS
 
-TITLE = "Filters & activations"
 DEFAULT_CHANNELS = 16
-
-
-def applies(ctx: ExploreContext) -> bool:
-    return architecture(ctx) == "cnn"
 
 
 # Figures are cached per run (and image): every tab renders on every click on the
@@ -43,7 +41,7 @@ def _maps_figure(run_dir: str, activation: np.ndarray, count: int) -> go.Figure:
 
 
 def _kernels(ctx: ExploreContext) -> None:
-    figure, what = _kernels_figure(str(ctx.run_dir), keras_model(ctx))
+    figure, what = _kernels_figure(str(ctx.run_dir), keras_model(str(ctx.run_dir)))
     st.markdown(f"**First-layer filters** — {what}")
     st.caption(
         "What the first conv layer looks for: colour kernels are stretched to full contrast, "
@@ -66,10 +64,10 @@ def render(ctx: ExploreContext) -> None:
     probe = cnn_probe(ctx)
     _kernels(ctx)
     st.markdown("**Activation maps** — what each conv block responds to in one image")
-    picked = pick_image(ctx, "filters")
+    picked = ctx.modality.pick_sample(ctx, "filters")
     if picked is None:
         return
-    maps = probe.inspect(picked.image).maps
+    maps = probe.inspect(picked.value).maps
     left, middle = st.columns(2)
     layer = left.selectbox(
         "Layer", list(maps), format_func=_layer_label(maps), key=f"image_map_layer_{ctx.run.id}"
@@ -89,3 +87,6 @@ def render(ctx: ExploreContext) -> None:
     with maps_col:
         figure = _maps_figure(str(ctx.run_dir), activation, count)
         st.plotly_chart(figure, key=f"image_maps_{ctx.run.id}")
+
+
+VIEW = View("Filters & activations", render, needs=frozenset({CONV_MAPS}), modality="image")

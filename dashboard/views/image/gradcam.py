@@ -1,4 +1,4 @@
-"""CNN runs: Grad-CAM — which parts of the image drove the score of a class."""
+"""Runs with a last convolution: Grad-CAM — which parts of the image drove the score of a class."""
 
 from __future__ import annotations
 
@@ -6,15 +6,12 @@ import streamlit as st
 
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.images import heatmap_overlay_figure
-from dashboard.views.image.picker import pick_image, show_picked
-from dashboard.views.image.run_model import architecture, cnn_probe
+from dashboard.modality.image_picker import show_picked
+from dashboard.views.base import View
+from dashboard.views.image.probing import cnn_probe
+from models.capabilities import GRADCAM
 
-TITLE = "Grad-CAM"
 PREDICTED = "the predicted class"
-
-
-def applies(ctx: ExploreContext) -> bool:
-    return architecture(ctx) == "cnn"
 
 
 def render(ctx: ExploreContext) -> None:
@@ -23,7 +20,7 @@ def render(ctx: ExploreContext) -> None:
         "Grad-CAM weighs the last conv block's maps by how much each raises the class score, "
         "so bright regions are the ones the model used as evidence for that class."
     )
-    picked = pick_image(ctx, "gradcam")
+    picked = ctx.modality.pick_sample(ctx, "gradcam")
     if picked is None:
         return
     names = ctx.results.class_names
@@ -32,7 +29,7 @@ def render(ctx: ExploreContext) -> None:
     alpha = right.slider(
         "Overlay opacity", 0.0, 1.0, 0.5, 0.05, key=f"image_cam_alpha_{ctx.run.id}"
     )
-    result = probe.inspect(picked.image, None if target == PREDICTED else names.index(target))
+    result = probe.inspect(picked.value, None if target == PREDICTED else names.index(target))
     explained = names[result.cam_class]
     predicted = names[int(result.proba.argmax())]
     image_col, cam_col = st.columns([1, 2])
@@ -43,7 +40,10 @@ def render(ctx: ExploreContext) -> None:
         height, width = result.cam.shape
         title = f"Grad-CAM for '{explained}' (p = {result.proba[result.cam_class]:.0%})"
         st.plotly_chart(
-            heatmap_overlay_figure(picked.image, result.cam, alpha, title),
+            heatmap_overlay_figure(picked.value, result.cam, alpha, title),
             key=f"image_gradcam_{ctx.run.id}",
         )
         st.caption(f"From the {height}×{width} map of {probe.map_layers[-1]}, scaled to the image.")
+
+
+VIEW = View("Grad-CAM", render, needs=frozenset({GRADCAM}), task="classification", modality="image")

@@ -6,22 +6,18 @@ import streamlit as st
 
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.classification import class_probabilities_figure
-from dashboard.views.image.picker import pick_image, show_picked
-from dashboard.views.image.run_model import architecture, predict
-
-TITLE = "Predict an image"
-
-
-def applies(ctx: ExploreContext) -> bool:
-    return architecture(ctx) in ("cnn", "vit", "pixel_logreg")
+from dashboard.modality.image_picker import show_picked
+from dashboard.views.base import View
+from dashboard.views.image.probing import predict_image
+from models.capabilities import PREDICT_ONE
 
 
 def render(ctx: ExploreContext) -> None:
-    picked = pick_image(ctx, "predict")
+    picked = ctx.modality.pick_sample(ctx, "predict")
     if picked is None:
         return
     names = ctx.results.class_names
-    proba = predict(ctx, picked.image, picked.test_row)
+    proba = predict_image(ctx, picked)
     left, right = st.columns([1, 2])
     with left:
         show_picked(picked)
@@ -33,3 +29,12 @@ def render(ctx: ExploreContext) -> None:
         st.plotly_chart(
             class_probabilities_figure(proba, names), key=f"image_predict_proba_{ctx.run.id}"
         )
+
+
+VIEW = View(
+    "Predict an image",
+    render,
+    needs=frozenset({PREDICT_ONE}),
+    task="classification",
+    modality="image",
+)

@@ -1,33 +1,23 @@
-"""Any text run: type a sentence, see the predicted class, its probabilities and what it read."""
+"""Any text run with a saved model: type a sentence, see the predicted class, its
+probabilities and what the model read (attention, saliency or weighted terms, as it can show)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.explore.context import ExploreContext
+from dashboard.explore.loaders import run_tokenizer, saved_model
 from dashboard.figures.classification import class_probabilities_figure
-from dashboard.views.text.attention import TEXT_MODELS, has_model, run_tokenizer, show_attention
+from dashboard.views.base import View
+from dashboard.views.text.panels import show_attention, show_saliency
+from models.capabilities import PREDICT_ONE, TOKEN_ATTENTION, TOKEN_SALIENCY
 
-TITLE = "Try a sentence"
 MAX_CHARS = 5000
 
 
-def applies(ctx: ExploreContext) -> bool:
-    return has_model(ctx, TEXT_MODELS)
-
-
-@st.cache_resource(max_entries=4, show_spinner="Loading the model…")
-def _sklearn_model(run_dir: str):
-    from models.model_io import load_sklearn
-
-    return load_sklearn(Path(run_dir))
-
-
 def _starting_text(ctx: ExploreContext) -> str:
-    if ctx.dataset is None or ctx.dataset.kind != "text" or not len(ctx.results.test_index):
+    if ctx.dataset is None or not len(ctx.results.test_index):
         return ""
     return str(ctx.dataset.data.texts[ctx.results.test_index[0]])[:MAX_CHARS]
 
@@ -35,7 +25,7 @@ def _starting_text(ctx: ExploreContext) -> str:
 def _truncation_note(ctx: ExploreContext, text: str, add_cls: bool) -> None:
     from data.tokenizer import split_tokens
 
-    tokenizer = run_tokenizer(str(ctx.run_dir))
+    tokenizer = run_tokenizer(ctx)
     total = len(split_tokens(text, tokenizer.mode_))
     kept = len(tokenizer.tokens(text, add_cls=add_cls)) - (1 if add_cls else 0)
     if total > kept:
@@ -45,38 +35,37 @@ def _truncation_note(ctx: ExploreContext, text: str, add_cls: bool) -> None:
         )
 
 
-def _keras_panel(ctx: ExploreContext, text: str, key: str):
-    """Probabilities, and the sentence's attention (Transformer) or saliency (RNN)."""
-    from dashboard.explore.loaders import keras_model
-    from models.text.probes import attention_maps, keras_probabilities
-
-    model, tokenizer = keras_model(str(ctx.run_dir)), run_tokenizer(str(ctx.run_dir))
-    transformer = ctx.run.spec.model == "transformer"
-    _truncation_note(ctx, text, add_cls=transformer)
-    if transformer:
-        maps = attention_maps(model, tokenizer, text)
-        st.plotly_chart(
-            class_probabilities_figure(maps.probabilities, ctx.results.class_names),
-            key=f"{key}_proba",
-        )
-        show_attention(maps, key)
-        return
-    probabilities = keras_probabilities(model, tokenizer, text, add_cls=False)
+def _probabilities(ctx: ExploreContext, probabilities, key: str) -> None:
     st.plotly_chart(
         class_probabilities_figure(probabilities, ctx.results.class_names), key=f"{key}_proba"
     )
-    from dashboard.views.text.saliency import show_saliency
 
-    show_saliency(ctx, text, key)
+
+def _keras_panel(ctx: ExploreContext, text: str, key: str) -> None:
+    """Probabilities, then the sentence's attention or saliency, whichever the run offers."""
+    from models.text.probes import attention_maps, keras_probabilities
+
+    model, tokenizer = saved_model(ctx), run_tokenizer(ctx)
+    add_cls = bool(ctx.results.meta.get("add_cls", False))
+    _truncation_note(ctx, text, add_cls=add_cls)
+    if TOKEN_ATTENTION in ctx.capabilities:
+        maps = attention_maps(model, tokenizer, text)
+        _probabilities(ctx, maps.probabilities, key)
+        show_attention(maps, key)
+        return
+    _probabilities(ctx, keras_probabilities(model, tokenizer, text, add_cls=add_cls), key)
+    if TOKEN_SALIENCY in ctx.capabilities:
+        show_saliency(ctx, text, key)
 
 
 def _sklearn_panel(ctx: ExploreContext, text: str, key: str) -> None:
+    """Probabilities and the terms that weigh most (a TF-IDF pipeline's coefficients)."""
     from models.text.probes import sklearn_probabilities, tfidf_contributions
 
-    pipeline = _sklearn_model(str(ctx.run_dir))
+    pipeline = saved_model(ctx)
     probabilities = sklearn_probabilities(pipeline, text)
     names = ctx.results.class_names
-    st.plotly_chart(class_probabilities_figure(probabilities, names), key=f"{key}_proba")
+    _probabilities(ctx, probabilities, key)
     predicted = int(probabilities.argmax())
     terms = tfidf_contributions(pipeline, text, predicted)
     st.markdown(f"**Terms that weigh most for '{names[predicted]}'** (TF-IDF × coefficient)")
@@ -101,10 +90,13 @@ def render(ctx: ExploreContext) -> None:
     if not text.strip():
         st.info("Type a sentence above to see what the model predicts.")
         return
+    panel = _keras_panel if ctx.keras_model_file else _sklearn_panel
     try:
-        if ctx.run.spec.model == "tfidf_logreg":
-            _sklearn_panel(ctx, text, key)
-        else:
-            _keras_panel(ctx, text, key)
+        panel(ctx, text, key)
     except DatasetError as error:
         st.warning(str(error))
+
+
+VIEW = View(
+    "Try a sentence", render, needs=frozenset({PREDICT_ONE}), task="classification", modality="text"
+)

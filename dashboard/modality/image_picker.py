@@ -7,27 +7,19 @@ Grad-CAM and the activation maps always talk about the same picture.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
-from dashboard.explore.context import ExploreContext
-from dashboard.explore.image_gallery import thumbnail
+from dashboard.modality.base import PickedSample
+from dashboard.modality.image_gallery import thumbnail
+
+if TYPE_CHECKING:
+    from dashboard.explore.context import ExploreContext
 
 TEST, UPLOAD = "Test image", "Upload an image"
 ALL, WRONG = "All test images", "Misclassified"
-
-
-@dataclass(frozen=True)
-class PickedImage:
-    image: np.ndarray  # uint8 (H, W, C), the run's own shape
-    label: str  # how the image is named on screen
-    test_row: int | None = None  # position in the test set; None for an upload
-
-    @property
-    def is_upload(self) -> bool:
-        return self.test_row is None
 
 
 def image_shape(ctx: ExploreContext) -> tuple[int, int, int]:
@@ -65,7 +57,7 @@ def _subsets(ctx: ExploreContext) -> dict[str, np.ndarray]:
     return {label: rows for label, rows in subsets.items() if len(rows)}
 
 
-def _pick_test_image(ctx: ExploreContext, view: str) -> PickedImage | None:
+def _pick_test_image(ctx: ExploreContext, view: str) -> PickedSample | None:
     subsets = _subsets(ctx)
     left, right = st.columns([2, 3])
     key = _synced(ctx, view, "subset", list(subsets))
@@ -89,7 +81,7 @@ def _pick_test_image(ctx: ExploreContext, view: str) -> PickedImage | None:
     row = int(rows[int(position)])
     image = ctx.dataset.data.images[ctx.results.test_index[row]]
     names = ctx.results.class_names
-    return PickedImage(image, f"test image #{row} (true: {names[ctx.results.y_true[row]]})", row)
+    return PickedSample(image, f"test image #{row} (true: {names[ctx.results.y_true[row]]})", row)
 
 
 def _decode_upload(ctx: ExploreContext, upload) -> np.ndarray | None:
@@ -110,7 +102,7 @@ def _decode_upload(ctx: ExploreContext, upload) -> np.ndarray | None:
     return image
 
 
-def _pick_upload(ctx: ExploreContext, view: str) -> PickedImage | None:
+def _pick_upload(ctx: ExploreContext, view: str) -> PickedSample | None:
     shared = _shared(ctx)
     upload = st.file_uploader(
         "An image of your own (PNG, JPEG, BMP, WebP, GIF)",
@@ -127,10 +119,10 @@ def _pick_upload(ctx: ExploreContext, view: str) -> PickedImage | None:
         return None
     height, width, channels = image_shape(ctx)
     label = f"uploaded {shared['upload_name']} (resized to {height}×{width}×{channels})"
-    return PickedImage(shared["upload"], label)
+    return PickedSample(shared["upload"], label)
 
 
-def pick_image(ctx: ExploreContext, view: str) -> PickedImage | None:
+def pick_image(ctx: ExploreContext, view: str) -> PickedSample | None:
     """The picker widgets (keys unique per view and run); None until there is an image."""
     sources = [TEST, UPLOAD] if ctx.dataset is not None else [UPLOAD]
     key = _synced(ctx, view, "source", sources)
@@ -142,5 +134,6 @@ def pick_image(ctx: ExploreContext, view: str) -> PickedImage | None:
     return _pick_upload(ctx, view)
 
 
-def show_picked(picked: PickedImage, size: int = 160) -> None:
-    st.image(thumbnail(picked.image, size), caption=picked.label, width=size)
+def show_picked(picked: PickedSample, size: int = 160) -> None:
+    """The picked image (uint8, the run's own shape) with its name."""
+    st.image(thumbnail(picked.value, size), caption=picked.label, width=size)

@@ -1,18 +1,21 @@
 """Galleries of test images with what the model made of them.
 
-Used wherever a set of test samples is shown for an image run: a confusion-matrix
-cell, the misclassified samples, a lasso selection on the UMAP.
+Used wherever a set of test samples is shown for an image run (a confusion-matrix
+cell, the misclassified samples, a lasso selection on the UMAP), and the
+thumbnails by the Data page's image summary.
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 from PIL import Image
 
-from dashboard.explore.context import ExploreContext
+if TYPE_CHECKING:
+    from dashboard.explore.context import ExploreContext
 
 THUMB_PX = 72
 PER_PAGE = 48

@@ -9,12 +9,14 @@ but the figure itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from PIL import Image
 
-from dashboard.explore.context import ExploreContext
+if TYPE_CHECKING:
+    from dashboard.explore.context import ExploreContext
 
 BLOCK = "██"  # two characters ≈ one square pixel in a monospace font
 LEVELS = 8  # colour levels per channel: fewer levels → longer runs → smaller figures
@@ -59,13 +61,6 @@ def block_art(image: np.ndarray, side: int) -> str:
     return "<br>".join(lines)
 
 
-def image_hover_frame(ctx: ExploreContext) -> pd.DataFrame:
-    """Hover fields for an image run: where the image sits and what the model made of it."""
-    rows = np.arange(len(ctx.results.y_true))
-    table = ctx.sample_table(rows)
-    return table[[c for c in ("dataset row", "true", "predicted", "confidence") if c in table]]
-
-
 def add_image_hover(fig: go.Figure, ctx: ExploreContext) -> go.Figure:
     """Add the thumbnail of each point's image to its hover; points are found by customdata[0].
 
@@ -73,7 +68,7 @@ def add_image_hover(fig: go.Figure, ctx: ExploreContext) -> go.Figure:
     (what `embedding_figure` does). Leaves the figure alone when there are too
     many points or no images.
     """
-    if ctx.dataset is None or ctx.dataset.kind != "image" or ctx.results is None:
+    if ctx.dataset is None or ctx.results is None:
         return fig
     side = hover_side(len(ctx.results.y_true))
     if side == 0:
