@@ -9,7 +9,10 @@ from dashboard.explore.context import ExploreContext
 
 
 def show_samples(ctx: ExploreContext, test_rows: np.ndarray, key: str, limit: int = 500) -> None:
-    """At most `limit` samples, drawn by the run's modality adapter; `test_rows` index the test set."""
+    """At most `limit` samples, drawn by the run's modality adapter.
+
+    `test_rows` are positions in the test set.
+    """
     if len(test_rows) == 0:
         st.caption("No samples here.")
         return

@@ -1,4 +1,5 @@
-"""Runs with self-attention over image patches (a ViT): attention rollout over the image, and where one patch looks in each layer and head."""
+"""Runs with self-attention over image patches (a ViT): attention rollout over the image,
+and where one patch looks in each layer and head."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Runs with 2-D convolutions: the first layer's filters, and every conv block's activation maps for one image."""
+"""Runs with 2-D convolutions: the first layer's filters, and every conv block's
+activation maps for one image."""
 
 from __future__ import annotations
 

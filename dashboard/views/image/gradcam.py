@@ -1,4 +1,4 @@
-"""Runs with a last convolution: Grad-CAM — which parts of the image drove the score of a class."""
+"""Runs with a last convolution: Grad-CAM, which parts of the image drove a class's score."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Runs with self-attention over tokens: token × token attention per layer and head for a test text."""
+"""Runs with self-attention over tokens: token × token attention per layer and head,
+for a chosen test text."""
 
 from __future__ import annotations
 
