@@ -30,7 +30,7 @@ PARAMS = {
 
 def bare_fit_samples_per_s(spec: RunSpec) -> float:
     from models import keras_training as keras_common
-    from models.tabular.networks import build_for
+    from models.registry import get_kind
     from models.tabular.prep import prepare_table
 
     keras_common.seed_everything(spec.seed)
@@ -40,7 +40,8 @@ def bare_fit_samples_per_s(spec: RunSpec) -> float:
     x, y, validation = keras_common.validation_split(
         table.x_train, table.y_train, 0.2, spec.seed, True
     )
-    model = build_for(table, spec)
+    n_classes = max(len(table.class_names), 1)
+    model = get_kind(spec.model).build(table.x_train.shape[1], n_classes, table.task, **spec.params)
     steps = -(-len(x) // PARAMS["batch_size"])
     keras_common.decay_learning_rate(model, PARAMS["epochs"], steps)  # as the job's model
     started = time.perf_counter()

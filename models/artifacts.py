@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,14 @@ def atomic_write_json(path: Path, value: Any) -> None:
     os.replace(tmp, path)
 
 
-def save_outcome(run_dir: Path, outcome: TrainOutcome, notes: list[str]) -> None:
+def save_outcome(
+    run_dir: Path,
+    outcome: TrainOutcome,
+    notes: list[str],
+    capabilities: Iterable[str],
+    modality: str,
+) -> None:
+    """Predictions, feature layers and meta.json (what the run can show, and its details)."""
     arrays = {
         "test_index": outcome.test_index,
         "y_true": outcome.y_true,
@@ -56,6 +64,8 @@ def save_outcome(run_dir: Path, outcome: TrainOutcome, notes: list[str]) -> None
         "feature_layers": list(outcome.features),
         "notes": notes,
         **outcome.extra,
+        "modality": modality,
+        "capabilities": sorted(capabilities),
     }
     atomic_write_json(run_dir / META, meta)
 

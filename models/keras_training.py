@@ -1,4 +1,4 @@
-"""Keras plumbing every deep model shares: seeding, the store callback, fitting, features.
+"""Keras plumbing every deep trainer shares: seeding, the store callback, fitting, features.
 
 Imported only inside the worker process (it imports TensorFlow).
 """
@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from models import snapshots  # noqa: E402
+from models import inspection, snapshots  # noqa: E402
 from models.outcome import Stopwatch, TrainContext  # noqa: E402
+from models.request import TrainRequest  # noqa: E402
 
 PROGRESS_INTERVAL_S = 0.5
 
@@ -108,6 +111,16 @@ class SnapshotCallback(keras.callbacks.Callback):
             self.writer.write(epoch, np.asarray(values).reshape(len(self.sample), -1))
 
 
+def compile_classifier(model: keras.Model, learning_rate: float) -> keras.Model:
+    """Adam on sparse categorical cross-entropy, the loss every softmax classifier here uses."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(float(learning_rate)),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
 def decay_learning_rate(model: keras.Model, epochs: int, steps: int) -> float:
     """Lower the learning rate from the chosen one to zero along a half cosine; returns it.
 
@@ -125,20 +138,12 @@ def decay_learning_rate(model: keras.Model, epochs: int, steps: int) -> float:
 
 
 def default_feature_layer(model: keras.Model) -> str:
-    """The layer that feeds the output layer, looking through dropout.
+    """The layer that feeds the output layer, looking through dropout (models.inspection).
 
-    That is the penultimate representation every trainer here lists first
-    among its features (hidden_k, 'features', the pooled sentence vector).
+    That is the penultimate representation every trainer lists first among its
+    features (hidden_k, 'features', the pooled sentence vector).
     """
-    layer = model.layers[-1]
-    for _ in range(len(model.layers)):
-        history = getattr(layer.input, "_keras_history", None)
-        if history is None or not isinstance(history[0], keras.layers.Layer):
-            break
-        layer = history[0]
-        if not isinstance(layer, keras.layers.Dropout | keras.layers.InputLayer):
-            return layer.name
-    return model.layers[-2].name
+    return inspection.feature_layer(model) or model.layers[-2].name
 
 
 def fit(
@@ -146,22 +151,23 @@ def fit(
     x_train: np.ndarray,
     y_train: np.ndarray,
     validation: tuple[np.ndarray, np.ndarray] | None,
-    epochs: int,
-    batch_size: int,
+    request: TrainRequest,
     ctx: TrainContext,
     snapshot_layer: str | None = None,
 ) -> tuple[StoreCallback, float]:
     """Fit with the store callback; returns it (for .cancelled) and the fit's wall time.
 
-    If the run asks for feature snapshots (see models.snapshots), they are recorded
-    for `snapshot_layer`, by default the layer feeding the output.
+    Epochs and batch size come from the request. If the run asks for feature
+    snapshots (see models.snapshots), they are recorded for `snapshot_layer`, by
+    default the layer feeding the output.
     """
+    epochs, batch_size = int(request.params["epochs"]), int(request.params["batch_size"])
     steps = int(np.ceil(len(x_train) / batch_size))
     callback = StoreCallback(ctx, epochs, steps)
     base = decay_learning_rate(model, epochs, steps)
     ctx.notes.append(f"Learning rate {base:g} at the start, decaying to 0 along a cosine.")
     callbacks: list[keras.callbacks.Callback] = [callback]
-    plan = snapshots.plan_for(ctx.run_dir, epochs, ctx.notes)
+    plan = snapshots.plan_for(request.params[snapshots.PARAM], request.seed, epochs, ctx.notes)
     if plan is not None and isinstance(x_train, np.ndarray):
         callbacks.insert(0, SnapshotCallback(plan, x_train, y_train, ctx.run_dir, snapshot_layer))
     watch = Stopwatch()
@@ -178,10 +184,46 @@ def fit(
     return callback, watch.seconds
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """How a fit went, in the terms a TrainOutcome records."""
+
+    callback: StoreCallback
+    seconds: float
+    samples: int
+
+    def outcome_fields(self) -> dict[str, Any]:
+        return {
+            "fit_seconds": self.seconds,
+            "train_samples": self.samples,
+            "epochs_run": self.callback.epochs_done,
+            "cancelled": self.callback.cancelled,
+        }
+
+
+def fit_request(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    request: TrainRequest,
+    ctx: TrainContext,
+    stratify: bool = True,
+) -> Fitted:
+    """Hold out the request's validation share of the training rows, then fit on the rest."""
+    x_fit, y_fit, validation = validation_split(
+        x, y, float(request.params["validation_split"]), request.seed, stratify
+    )
+    ctx.set_phase("training")
+    callback, seconds = fit(model, x_fit, y_fit, validation, request, ctx)
+    return Fitted(callback, seconds, len(x_fit))
+
+
 def layer_features(
     model: keras.Model, x: np.ndarray, layer_names: list[str], batch_size: int = 256
 ) -> dict[str, np.ndarray]:
     """Activations of the named layers, flattened to (n, d), in one pass."""
+    if not layer_names:
+        return {}
     probe = keras.Model(model.inputs, [model.get_layer(name).output for name in layer_names])
     outputs = probe.predict(x, batch_size=batch_size, verbose=0)
     if len(layer_names) == 1:

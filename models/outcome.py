@@ -1,4 +1,4 @@
-"""What a trainer hands back, and the context it trains in.
+"""What a trainer hands back, and the context it trains in (what it is asked: models.request).
 
 Trainers differ by modality and framework; the worker saves every outcome the same
 way, so the Explore views read one format whatever trained the model.

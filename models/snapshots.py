@@ -110,30 +110,11 @@ def parse_epochs(value: Any, last_epoch: int) -> tuple[tuple[int, ...], list[str
     return tuple(wanted), notes
 
 
-def run_spec(run_dir: Path):
-    """The RunSpec of the run that trains into `run_dir`, or None outside a run store.
-
-    The Keras fit hook reads its plan here, so every trainer gets snapshots
-    without passing the spec down; a trainer called with a scratch folder (unit
-    tests) gets None and records nothing.
-    """
-    workspace = run_dir.parent.parent
-    if run_dir.parent.name != "runs" or not (workspace / "glassbox.db").exists():
-        return None
-    from models.store import RunStore
-
-    run = RunStore(workspace).get(run_dir.name)
-    return run.spec if run else None
-
-
-def plan_for(run_dir: Path, last_epoch: int, notes: list[str]) -> SnapshotPlan | None:
-    """The run's snapshot plan, or None when snapshots are off; appends notes for Explore."""
-    spec = run_spec(run_dir)
-    if spec is None:
-        return None
-    epochs, said = parse_epochs(spec.param(PARAM, 0), last_epoch)
+def plan_for(value: Any, seed: int, last_epoch: int, notes: list[str]) -> SnapshotPlan | None:
+    """The plan for a run's `feature_snapshots` value, or None when off; appends notes."""
+    epochs, said = parse_epochs(value, last_epoch)
     notes.extend(said)
-    return SnapshotPlan(epochs, int(spec.seed)) if epochs else None
+    return SnapshotPlan(epochs, int(seed)) if epochs else None
 
 
 def sample_size(n_rows: int, n_snapshots: int, width: int) -> int:

@@ -34,6 +34,3 @@ class RunSpec:
     @classmethod
     def from_json(cls, text: str) -> RunSpec:
         return cls(**json.loads(text))
-
-    def param(self, name: str, default: Any) -> Any:
-        return self.params.get(name, default)

@@ -3,7 +3,9 @@
 The job manager calls `run_job` in a freshly spawned process; the CLI calls
 `execute` in its own. Either way the run store is the only channel out: status,
 epochs, progress, errors and a heartbeat that lets a reader tell a live worker
-from a dead one.
+from a dead one. The registry turns the run's spec into the trainer's request
+(defaults merged, builder loaded); afterwards the worker writes the run's
+capabilities into meta.json: the kind's declared ones plus what the outcome shows.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import os
 import threading
 import traceback
+from pathlib import Path
 
 from models.artifacts import save_outcome
+from models.kinds.base import ModelKind
 from models.outcome import TrainContext, TrainOutcome
 from models.store import RunStore
 
@@ -52,9 +56,9 @@ def execute(store: RunStore, run_id: str) -> str:
     beat.start()
     ctx = _context(store, run_id, beat.cancel)
     try:
-        outcome = _train(store, run_id, ctx)
+        kind, outcome = _train(store, run_id, ctx)
         status = "cancelled" if outcome.cancelled else "succeeded"
-        _finish_outcome(store, run_id, ctx, outcome, status)
+        _finish_outcome(store, run_id, ctx, kind, outcome, status)
     except Exception as error:  # the run fails; the process and other runs do not
         status = "failed"
         store.finish(
@@ -78,7 +82,7 @@ def _context(store: RunStore, run_id: str, cancel: threading.Event) -> TrainCont
     )
 
 
-def _train(store: RunStore, run_id: str, ctx: TrainContext) -> TrainOutcome:
+def _train(store: RunStore, run_id: str, ctx: TrainContext) -> tuple[ModelKind, TrainOutcome]:
     from data.registry import load_dataset
     from models.registry import get_kind
 
@@ -91,16 +95,54 @@ def _train(store: RunStore, run_id: str, ctx: TrainContext) -> TrainOutcome:
             f"{kind.label} trains on {kind.modality} data, but {dataset.name} is {dataset.kind}"
         )
     ctx.set_phase("starting TensorFlow" if kind.framework == "keras" else "starting")
-    return kind.load_trainer()(dataset.data, spec, ctx)
+    return kind, kind.load_trainer()(dataset.data, kind.request(spec), ctx)
+
+
+def run_capabilities(
+    declared: frozenset[str], outcome: TrainOutcome, run_dir: Path, epochs_logged: int
+) -> frozenset[str]:
+    """The kind's declared capabilities plus what this run's outcome shows it has."""
+    from models import capabilities as caps
+    from models.snapshots import snapshot_layers
+
+    found = set(declared)
+    if epochs_logged:
+        found.add(caps.CURVES)
+    if outcome.features:
+        found.add(caps.FEATURES)
+    if snapshot_layers(run_dir):
+        found.add(caps.SNAPSHOTS)
+    if outcome.proba is not None:
+        found.add(caps.PROBABILITIES)
+    return caps.check(found)
+
+
+def legacy_architecture(found: frozenset[str], framework: str) -> str:
+    """The "architecture" meta.json named before capabilities, for image views that still
+    read it; derived from the capabilities, never from the model key. Delete it once no
+    view reads meta["architecture"] (capabilities.of_run maps old runs the other way)."""
+    from models import capabilities as caps
+
+    if framework == "sklearn":
+        return "pixel_logreg"
+    return "vit" if caps.IMAGE_ATTENTION in found else "cnn"
 
 
 def _finish_outcome(
-    store: RunStore, run_id: str, ctx: TrainContext, outcome: TrainOutcome, status: str
+    store: RunStore,
+    run_id: str,
+    ctx: TrainContext,
+    kind: ModelKind,
+    outcome: TrainOutcome,
+    status: str,
 ) -> None:
     from models import metrics
 
     ctx.set_phase("saving")
-    save_outcome(ctx.run_dir, outcome, ctx.notes)
+    found = run_capabilities(kind.capabilities, outcome, ctx.run_dir, len(store.history(run_id)))
+    if kind.modality == "image":
+        outcome.extra.setdefault("architecture", legacy_architecture(found, kind.framework))
+    save_outcome(ctx.run_dir, outcome, ctx.notes, found, kind.modality)
     final = metrics.summary(outcome.task, outcome.y_true, outcome.y_pred, outcome.proba)
     if outcome.fit_seconds > 0:
         final["fit_seconds"] = outcome.fit_seconds

@@ -48,20 +48,17 @@ def test_patch_size_that_does_not_divide_the_image_is_refused_with_the_choices()
 
 @pytest.mark.parametrize(("side", "last_map", "pooled"), [(8, 4, 4), (16, 4, 4), (32, 8, 4)])
 def test_cnn_pools_only_down_to_four_pixels(side, last_map, pooled):
-    from models.image.networks import build_cnn
-
-    model = build_cnn((side, side, 1), 3, conv_blocks=3, filters=2, dense_units=4)
+    model = get_kind("cnn").build((side, side, 1), 3, conv_blocks=3, filters=2, dense_units=4)
     assert model.get_layer("relu_3").output.shape[1:] == (last_map, last_map, 8)
     assert model.get_layer("gap").input.shape[1:3] == (pooled, pooled)
     assert model.get_layer("features").output.shape[-1] == 4
 
 
 def test_augmentation_layers_are_optional():
-    from models.image.networks import build_cnn
-
-    names = {layer.name for layer in build_cnn((8, 8, 1), 3, filters=2).layers}
+    cnn = get_kind("cnn")
+    names = {layer.name for layer in cnn.build((8, 8, 1), 3, filters=2).layers}
     assert not names & {"aug_flip", "aug_rotate", "aug_shift"}
-    names = {layer.name for layer in build_cnn((8, 8, 1), 3, filters=2, flip=True).layers}
+    names = {layer.name for layer in cnn.build((8, 8, 1), 3, filters=2, flip=True).layers}
     assert "aug_flip" in names and "aug_rotate" not in names
 
 
@@ -109,8 +106,11 @@ def test_cnn_run_through_the_worker(tiny_upload):
     assert set(results.feature_layers) == {"features", "gap", "relu_1_pooled", "input"}
     assert load_features(run_dir, "features").shape == (6, 8)
     assert load_features(run_dir, "input").shape == (6, 16 * 16 * 3)
-    assert results.meta["architecture"] == "cnn"
     assert results.meta["map_layers"] == ["relu_1", "relu_2"]
+    assert results.meta["gradcam_layer"] == "relu_2"
+    assert set(results.meta["capabilities"]) == {
+        "conv_maps", "gradcam", "predict_one", "features", "probabilities", "curves",
+    }  # fmt: skip
     assert len(store.history(run_id)) == 2
     model = load_keras(run_dir)
     again = model.predict(_test_images(store, ref, results), verbose=0)
@@ -131,7 +131,8 @@ def test_vit_run_through_the_worker(tiny_upload):
     run_id, status = _run(store, ref, "vit", params)
     assert status == "succeeded", store.get(run_id).error
     results = load_results(store.run_dir(run_id))
-    assert results.meta["architecture"] == "vit"
+    assert {"image_attention", "curves"} <= set(results.meta["capabilities"])
+    assert "conv_maps" not in results.meta["capabilities"]
     assert results.meta["grid"] == [8, 8]  # 16 px images → automatic 2 px patches
     assert results.meta["encoder_blocks"] == ["encoder_1"]
     assert results.feature_layers == ["features", "token_pool", "input"]
@@ -150,6 +151,7 @@ def test_pixel_baseline_run_through_the_worker(tiny_upload):
     results = load_results(run_dir)
     assert results.feature_layers == ["input"]
     assert results.meta["pool_factor"] == 1
+    assert set(results.meta["capabilities"]) == {"predict_one", "features", "probabilities"}
     estimator = load_sklearn(run_dir)
     proba = predict_proba(estimator, _test_images(store, ref, results).astype(np.uint8), 1)
     np.testing.assert_allclose(proba, results.proba, atol=1e-6)

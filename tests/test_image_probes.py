@@ -7,6 +7,7 @@ import pytest
 
 from data.builtin_images import make_shapes
 from models.image.prep import prepare_images
+from models.registry import get_kind
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +29,10 @@ def _trained(tmp_path_factory, name, model, split):
 def cnn(tmp_path_factory, shapes_split):
     import keras
 
-    from models.image.networks import build_cnn
-
     keras.utils.set_random_seed(0)
-    model = build_cnn(shapes_split.image_shape, 6, conv_blocks=2, filters=4, dense_units=8)
+    model = get_kind("cnn").build(
+        shapes_split.image_shape, 6, conv_blocks=2, filters=4, dense_units=8
+    )
     return _trained(tmp_path_factory, "cnn", model, shapes_split)
 
 
@@ -39,10 +40,8 @@ def cnn(tmp_path_factory, shapes_split):
 def vit(tmp_path_factory, shapes_split):
     import keras
 
-    from models.image.networks import build_vit
-
     keras.utils.set_random_seed(0)
-    model = build_vit(
+    model = get_kind("vit").build(
         shapes_split.image_shape, 6, patch_size=4, embed_dim=16, depth=2, num_heads=2, mlp_dim=16
     )
     return _trained(tmp_path_factory, "vit", model, shapes_split)
@@ -178,9 +177,9 @@ def test_vit_with_custom_layers_survives_a_safe_mode_round_trip(vit, shapes_spli
 def test_probes_refuse_the_wrong_architecture(cnn, vit):
     from models.image.probes import CnnProbe, VitProbe, first_conv_kernels
 
-    with pytest.raises(ValueError, match="ViT"):
+    with pytest.raises(ValueError, match="no self-attention over image patches"):
         VitProbe(cnn[1])
-    with pytest.raises(ValueError, match="CNN"):
+    with pytest.raises(ValueError, match="no 2-D convolutions"):
         CnnProbe(vit[1])
-    with pytest.raises(ValueError, match="CNN"):
+    with pytest.raises(ValueError, match="no 2-D convolutions"):
         first_conv_kernels(vit[1])

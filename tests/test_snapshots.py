@@ -65,14 +65,12 @@ def test_sample_is_fixed_by_the_seed():
     assert snapshots.choose_sample(40, 6, 32, seed=1).tolist() == list(range(40))
 
 
-def test_plan_is_off_outside_a_run_store_and_by_default(tmp_path):
-    assert snapshots.plan_for(tmp_path / "scratch", 5, []) is None
-    store = RunStore(tmp_path / "ws")
-    off = store.create_run(RunSpec("builtin:iris", "mlp", {"epochs": 5}))
-    assert snapshots.plan_for(store.run_dir(off), 5, []) is None
-    on = store.create_run(RunSpec("builtin:iris", "mlp", {"feature_snapshots": 3}, seed=7))
-    plan = snapshots.plan_for(store.run_dir(on), 8, [])
-    assert plan == snapshots.SnapshotPlan((0, 4, 8), 7)
+def test_plan_is_off_by_default_and_spread_when_asked():
+    from models.registry import get_kind
+
+    default = get_kind("mlp").params()[snapshots.PARAM]
+    assert snapshots.plan_for(default, 7, 5, []) is None
+    assert snapshots.plan_for(3, 7, 8, []) == snapshots.SnapshotPlan((0, 4, 8), 7)
 
 
 def test_callback_records_the_planned_epochs_within_the_size_bound(tmp_path, monkeypatch):
@@ -126,8 +124,9 @@ def test_worker_run_keeps_snapshots_at_the_chosen_epochs(tmp_path):
     assert set(saved.labels.tolist()) == {0, 1, 2}
     from models.artifacts import load_results
 
-    notes = load_results(run_dir).notes
-    assert any("epochs 7 were skipped" in note for note in notes)
+    results = load_results(run_dir)
+    assert any("epochs 7 were skipped" in note for note in results.notes)
+    assert "snapshots" in results.meta["capabilities"]
 
 
 def test_missing_snapshots_explain_how_to_get_them(tmp_path):

@@ -5,44 +5,17 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from data.dataset import TextData
-from data.dataset_store import save_upload
 from models.artifacts import load_features, load_results
+from models.registry import get_kind
 from models.spec import RunSpec
 from models.store import RunStore
 from tests.factories import train_now
+from tests.review_texts import TINY, review_frame, upload_reviews
 
-POSITIVE = ["great", "wonderful", "love", "excellent", "好看", "喜欢", "精彩", "👍"]
-NEGATIVE = ["awful", "boring", "hate", "terrible", "难看", "失望", "无聊", "👎"]
-TINY = {"embedding_dim": 8, "rnn_units": 8, "ff_dim": 16, "num_layers": 1, "batch_size": 16}
-
-
-def review_frame(rows: int = 80, seed: int = 0) -> pd.DataFrame:
-    """English and Chinese reviews whose label follows from their sentiment words.
-
-    Every text also carries a unique marker `idN`, so a test can tell which rows'
-    words reached the vocabulary.
-    """
-    rng = np.random.default_rng(seed)
-    texts, labels = [], []
-    for index in range(rows):
-        positive = index % 2 == 0
-        words = list(rng.choice(POSITIVE if positive else NEGATIVE, size=3))
-        if index % 4 < 2:
-            text = f"the book was {words[0]} and {words[1]} id{index}"
-        else:
-            text = f"这本书{words[0]}，{words[1]}{words[2]} id{index}"
-        texts.append(text)
-        labels.append("pos" if positive else "neg")
-    return pd.DataFrame({"review": texts, "sentiment": labels})
-
-
-def upload_reviews(workspace, frame: pd.DataFrame) -> str:
-    raw = frame.to_csv(index=False).encode("utf-8")
-    return save_upload(workspace, "text", "reviews.csv", {"source.csv": raw})
+__all__ = ["TINY", "review_frame", "upload_reviews"]  # the text page tests import them from here
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +55,21 @@ def test_every_text_kind_trains_through_the_worker(trained, model, layer, width)
     if width is not None:
         assert features.shape[1] == width
     assert "accuracy" in run.final_metrics
+    assert results.meta["modality"] == "text"
+
+
+@pytest.mark.parametrize(
+    "model, shows",
+    [
+        ("rnn", {"curves", "token_saliency"}),
+        ("transformer", {"curves", "token_attention"}),
+        ("tfidf_logreg", set()),
+    ],
+)
+def test_each_text_run_records_what_it_can_show(trained, model, shows):
+    store, runs = trained
+    meta = load_results(store.run_dir(runs[model])).meta
+    assert set(meta["capabilities"]) == {"features", "probabilities", "predict_one"} | shows
 
 
 def test_keras_runs_log_epochs_and_the_baseline_logs_none(trained):
@@ -140,7 +128,7 @@ def test_chosen_max_len_truncates_and_says_so():
     frame = review_frame(40)
     data = TextData(frame["review"].to_numpy(dtype=object), frame["sentiment"].to_numpy(str))
     spec = RunSpec("upload:x", "rnn", {"max_len": 4, "max_vocab": 10})
-    prepared = prepare_text(data, spec, add_cls=False)
+    prepared = prepare_text(data, get_kind("rnn").request(spec))
     assert prepared.tokenizer.max_len_ == 4
     assert prepared.tokenizer.vocab_size == 10
     assert "set in the run" in prepared.notes[0]
@@ -153,18 +141,19 @@ def test_tokenizer_mode_option_is_honoured():
     frame = review_frame(40)
     data = TextData(frame["review"].to_numpy(dtype=object), frame["sentiment"].to_numpy(str))
     spec = RunSpec("upload:x", "transformer", dataset_options={"tokenizer_mode": "char"})
-    assert prepare_text(data, spec, add_cls=True).tokenizer.mode_ == "char"
+    prepared = prepare_text(data, get_kind("transformer").request(spec))
+    assert prepared.tokenizer.mode_ == "char"
+    assert prepared.tokenizer.max_len_ == prepared.proposal.max_len + 1  # room for [CLS]
 
 
 def test_rnn_cell_is_choosable_and_checked():
     import keras
 
-    from models.text.networks import build_rnn
-
-    gru = build_rnn(50, 10, 3, cell="GRU", embedding_dim=4, rnn_units=4)
+    rnn = get_kind("rnn")
+    gru = rnn.build(50, 10, 3, cell="GRU", embedding_dim=4, rnn_units=4)
     assert isinstance(gru.get_layer("rnn").forward_layer, keras.layers.GRU)
     with pytest.raises(ValueError, match="cell must be 'lstm' or 'gru'"):
-        build_rnn(50, 10, 3, cell="transformer")
+        rnn.build(50, 10, 3, cell="transformer")
 
 
 @pytest.mark.parametrize(
@@ -181,7 +170,9 @@ def test_baseline_analyzer_follows_the_script(tmp_path, texts, analyzer):
     labels = np.array(["pos", "neg"] * 10)
     ctx = TrainContext(tmp_path, lambda *a: None, lambda p: None, lambda *a: None, lambda: False)
     data = TextData(np.array(texts, dtype=object), labels)
-    outcome = train(data, RunSpec("upload:x", "tfidf_logreg"), ctx)
+    outcome = train(
+        data, get_kind("tfidf_logreg").request(RunSpec("upload:x", "tfidf_logreg")), ctx
+    )
     assert outcome.extra["analyzer"] == analyzer
     assert (tmp_path / "model.joblib").exists()
     assert outcome.features["tfidf_svd"].shape[0] == len(outcome.test_index)

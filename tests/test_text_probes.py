@@ -11,6 +11,7 @@ import pytest
 
 from data.dataset import DatasetError
 from data.tokenizer import Tokenizer
+from models.registry import get_kind
 
 CORPUS = [
     "the film was great fun",
@@ -29,18 +30,14 @@ def tokenizer():
 
 @pytest.fixture(scope="module")
 def transformer(tokenizer):
-    from models.text.networks import build_transformer
-
-    return build_transformer(
+    return get_kind("transformer").build(
         tokenizer.vocab_size, MAX_LEN, 3, embedding_dim=8, num_heads=2, num_layers=2, ff_dim=8
     )
 
 
 @pytest.fixture(scope="module")
 def rnn(tokenizer):
-    from models.text.networks import build_rnn
-
-    return build_rnn(tokenizer.vocab_size, MAX_LEN, 3, embedding_dim=8, rnn_units=4)
+    return get_kind("rnn").build(tokenizer.vocab_size, MAX_LEN, 3, embedding_dim=8, rnn_units=4)
 
 
 @pytest.mark.parametrize("text", ["great 好 👍🏽 fun", "the film was great", "好"])
@@ -125,12 +122,11 @@ def test_empty_sentence_is_refused_with_a_message(transformer, rnn, tokenizer):
 
 
 def test_tfidf_contributions_point_to_the_deciding_words():
-    from models.text.baselines import make_pipeline
     from models.text.probes import sklearn_probabilities, tfidf_contributions
 
     texts = ["great fun film", "great acting", "dull boring film", "boring plot"] * 5
     labels = np.array([1, 1, 0, 0] * 5)
-    pipeline = make_pipeline("word", {"ngram_max": 1}, seed=0).fit(texts, labels)
+    pipeline = get_kind("tfidf_logreg").build("word", 0, ngram_max=1).fit(texts, labels)
     probabilities = sklearn_probabilities(pipeline, "great film")
     assert probabilities.argmax() == 1
     terms = dict(tfidf_contributions(pipeline, "great film", class_index=1))

@@ -16,7 +16,7 @@ import numpy as np
 if TYPE_CHECKING:
     from scipy import sparse as scipy_sparse
 
-    from models.embedding.compute import EmbeddingSettings
+    from models.embedding.settings import EmbeddingSettings
 
 EXACT_KNN_MAX = 4096
 LANDMARKS = 2000

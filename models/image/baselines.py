@@ -1,4 +1,4 @@
-"""The pixel baseline: logistic regression on flattened, scaled pixels.
+"""The pixel baseline: logistic regression on flattened, scaled pixels (builder and trainer).
 
 It answers "does a deep model earn its keep here?" in seconds. Large uploads are
 capped (rows and pixels) so the baseline stays a baseline, and a note on the
@@ -14,7 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from data.dataset import ImageData
 from models.image.prep import pool_factor, pooled_pixels, prepare_images
 from models.outcome import Stopwatch, TrainContext, TrainOutcome
-from models.spec import RunSpec
+from models.request import TrainRequest
 
 MAX_TRAIN_ROWS = 10_000
 MAX_PIXEL_DIMS = 3072  # 32×32×3; bigger images are block-averaged down to this
@@ -30,11 +30,15 @@ def _cap_rows(y: np.ndarray, seed: int) -> np.ndarray:
     return keep
 
 
-def train(data: ImageData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
+def build_pixel_logreg(seed: int, *, C: float) -> LogisticRegression:
+    return LogisticRegression(C=float(C), max_iter=500, random_state=seed)
+
+
+def train(data: ImageData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
     ctx.set_phase("preprocessing")
-    prepared = prepare_images(data, spec.test_size, spec.seed)
+    prepared = prepare_images(data, request.spec.test_size, request.seed)
     factor = pool_factor(prepared.image_shape, MAX_PIXEL_DIMS)
-    rows = _cap_rows(prepared.y_train, spec.seed)
+    rows = _cap_rows(prepared.y_train, request.seed)
     if len(rows) < len(prepared.y_train):
         ctx.notes.append(
             f"The pixel baseline trained on {len(rows):,} of {len(prepared.y_train):,} training "
@@ -47,7 +51,7 @@ def train(data: ImageData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
         )
     x_train = pooled_pixels(prepared.x_train[rows], factor)
     x_test = pooled_pixels(prepared.x_test, factor)
-    estimator = LogisticRegression(C=float(spec.param("C", 1.0)), max_iter=500)
+    estimator = request.build(request.seed)
     ctx.set_phase("training")
     watch = Stopwatch()
     estimator.fit(x_train, prepared.y_train[rows])
@@ -68,7 +72,6 @@ def train(data: ImageData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
         train_samples=len(rows),
         epochs_run=1,
         extra={
-            "architecture": "pixel_logreg",
             "image_shape": list(prepared.image_shape),
             "pool_factor": factor,
         },

@@ -1,10 +1,11 @@
-"""The image CNN and the small Vision Transformer, and the trainer both share.
+"""The image CNN and the small Vision Transformer (builders), and the trainer of any
+Keras image kind.
 
 Every model takes raw 0..255 pixels and rescales inside itself, so the probes and
-an image uploaded on the Explore page go through exactly what training saw.
-Layers carry fixed names ("conv_2", "relu_2", "encoder_3", "features", "output")
-because the probes and views find them by name; meta.json lists them, so a view
-can tell what a run has without importing TensorFlow.
+an image uploaded on the Explore page go through exactly what training saw. The
+trainer never asks which kind it trains: the kind's builder makes the model, and
+models.inspection finds its conv maps, attention blocks and feature layer, which
+go into meta.json so a view can tell what a run has without importing TensorFlow.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from data.dataset import ImageData
 from models import keras_training as keras_common
 from models.image.prep import PreparedImages, pool_factor, pooled_pixels, prepare_images
 from models.image.vit_layers import EncoderBlock, PatchEmbedding
+from models.inspection import inspect_keras, single_parent
 from models.outcome import TrainContext, TrainOutcome
-from models.spec import RunSpec
+from models.request import TrainRequest
 
 INPUT_FEATURE_DIMS = 1024  # "input" pixels for UMAP are block-averaged down to this
 MIN_POOLED_SIDE = 4  # never max-pool a feature map below this many pixels a side
@@ -49,26 +51,18 @@ def _head(x, n_classes: int, units: int, dropout: float):
     return layers.Dense(n_classes, activation="softmax", name="output")(x)
 
 
-def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
-    model.compile(
-        optimizer=keras.optimizers.Adam(float(learning_rate)),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
-
-
 def build_cnn(
     image_shape: tuple[int, int, int],
     n_classes: int,
-    conv_blocks: int = 3,
-    filters: int = 32,
-    dense_units: int = 128,
-    batch_norm: bool = True,
-    dropout: float = 0.3,
-    augment: bool = False,
-    flip: bool = False,
-    learning_rate: float = 1e-3,
+    *,
+    conv_blocks: int,
+    filters: int,
+    dense_units: int,
+    batch_norm: bool,
+    dropout: float,
+    augment: bool,
+    flip: bool,
+    learning_rate: float,
 ) -> keras.Model:
     """Blocks of conv ("same" padding) → batch norm → ReLU → max-pool, then global pooling.
 
@@ -100,7 +94,7 @@ def build_cnn(
             side //= 2
     x = layers.GlobalAveragePooling2D(name="gap")(x)
     outputs = _head(x, n_classes, dense_units, dropout)
-    return _compile(keras.Model(inputs, outputs, name="cnn"), learning_rate)
+    return keras_common.compile_classifier(keras.Model(inputs, outputs, name="cnn"), learning_rate)
 
 
 def resolve_patch_size(image_shape: tuple[int, int, int], requested: int = 0) -> int:
@@ -123,15 +117,16 @@ def resolve_patch_size(image_shape: tuple[int, int, int], requested: int = 0) ->
 def build_vit(
     image_shape: tuple[int, int, int],
     n_classes: int,
-    patch_size: int = 0,
-    embed_dim: int = 64,
-    depth: int = 4,
-    num_heads: int = 4,
-    mlp_dim: int = 128,
-    dropout: float = 0.1,
-    augment: bool = False,
-    flip: bool = False,
-    learning_rate: float = 1e-3,
+    *,
+    patch_size: int,
+    embed_dim: int,
+    depth: int,
+    num_heads: int,
+    mlp_dim: int,
+    dropout: float,
+    augment: bool,
+    flip: bool,
+    learning_rate: float,
 ) -> keras.Model:
     """Patch embedding + position → pre-norm encoder blocks → mean over tokens → head.
 
@@ -157,51 +152,37 @@ def build_vit(
     x = layers.LayerNormalization(epsilon=1e-6, name="encoder_norm")(x)
     x = layers.GlobalAveragePooling1D(name="token_pool")(x)
     outputs = _head(x, n_classes, int(embed_dim), dropout)
-    return _compile(keras.Model(inputs, outputs, name="vit"), learning_rate)
+    return keras_common.compile_classifier(keras.Model(inputs, outputs, name="vit"), learning_rate)
 
 
-def architecture(model: keras.Model) -> dict[str, Any]:
-    """What the views need to know about a model, as JSON for meta.json."""
-    shape = [int(v) for v in model.inputs[0].shape[1:]]
-    names = [layer.name for layer in model.layers]
-    if "patch_embed" in names:
-        embed = model.get_layer("patch_embed")
-        return {
-            "architecture": "vit",
-            "image_shape": shape,
-            "patch_size": embed.patch_size,
-            "grid": list(embed.grid),
-            "encoder_blocks": [n for n in names if n.startswith("encoder_") and n[8:].isdigit()],
-        }
-    conv = [n for n in names if n.startswith("conv_")]
-    return {
-        "architecture": "cnn",
-        "image_shape": shape,
-        "conv_layers": conv,
-        "map_layers": [f"relu_{n[5:]}" for n in conv],
-    }
+def _feature_outputs(model: keras.Model, details: dict[str, Any]) -> dict[str, Any]:
+    """The layers the embedding view offers, the default first.
+
+    The feature layer, the pooled layer feeding it, then every conv map or encoder
+    block but the last, averaged over space or tokens rather than flattened, so
+    each layer costs at most a few hundred numbers per image.
+    """
+    named: dict[str, Any] = {}
+    if "feature_layer" in details:
+        feature = model.get_layer(details["feature_layer"])
+        named[feature.name] = feature.output
+        before = single_parent(feature)
+        if isinstance(before, layers.Layer) and len(before.output.shape) == 2:
+            named.setdefault(before.name, before.output)
+    for name in details.get("map_layers", [])[-2::-1]:
+        pooled = layers.GlobalAveragePooling2D(name=f"{name}_avg")
+        named[f"{name}_pooled"] = pooled(model.get_layer(name).output)
+    for name in details.get("encoder_blocks", [])[-2::-1]:
+        pooled = layers.GlobalAveragePooling1D(name=f"{name}_avg")
+        named[f"{name}_pooled"] = pooled(model.get_layer(name).output)
+    return named
 
 
 def predict_with_features(
-    model: keras.Model, x: np.ndarray, batch_size: int = 256
+    model: keras.Model, x: np.ndarray, details: dict[str, Any], batch_size: int = 256
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Class probabilities and the UMAP feature layers, in one pass over the test images.
-
-    Feature maps are averaged over space (conv) or tokens (ViT) rather than
-    flattened, so each layer costs at most a few hundred numbers per image.
-    """
-    arch = architecture(model)
-    named = {"features": model.get_layer("features").output}
-    if arch["architecture"] == "cnn":
-        named["gap"] = model.get_layer("gap").output
-        for name in arch["map_layers"][-2::-1]:
-            pooled = layers.GlobalAveragePooling2D(name=f"{name}_avg")
-            named[f"{name}_pooled"] = pooled(model.get_layer(name).output)
-    else:
-        named["token_pool"] = model.get_layer("token_pool").output
-        for name in arch["encoder_blocks"][-2::-1]:
-            pooled = layers.GlobalAveragePooling1D(name=f"{name}_avg")
-            named[f"{name}_pooled"] = pooled(model.get_layer(name).output)
+    """Class probabilities and the embedding view's layers, in one pass over the images."""
+    named = _feature_outputs(model, details)
     probe = keras.Model(model.inputs, [model.output, *named.values()])
     outputs = probe.predict(x, batch_size=batch_size, verbose=0)
     features = {
@@ -212,36 +193,7 @@ def predict_with_features(
     return np.asarray(outputs[0], dtype=np.float32), features
 
 
-def build_for(spec: RunSpec, image_shape: tuple[int, int, int], n_classes: int) -> keras.Model:
-    common = {
-        "dropout": float(spec.param("dropout", 0.3)),
-        "augment": bool(spec.param("augment", False)),
-        "flip": bool(spec.param("flip", False)),
-        "learning_rate": float(spec.param("learning_rate", 1e-3)),
-    }
-    if spec.model == "vit":
-        return build_vit(
-            image_shape,
-            n_classes,
-            patch_size=int(spec.param("patch_size", 0)),
-            embed_dim=int(spec.param("embed_dim", 64)),
-            depth=int(spec.param("depth", 4)),
-            num_heads=int(spec.param("num_heads", 4)),
-            mlp_dim=int(spec.param("mlp_dim", 128)),
-            **common,
-        )
-    return build_cnn(
-        image_shape,
-        n_classes,
-        conv_blocks=int(spec.param("conv_blocks", 3)),
-        filters=int(spec.param("filters", 32)),
-        dense_units=int(spec.param("dense_units", 128)),
-        batch_norm=bool(spec.param("batch_norm", True)),
-        **common,
-    )
-
-
-def _notes(prepared: PreparedImages, spec: RunSpec, model: keras.Model) -> list[str]:
+def _notes(prepared: PreparedImages, details: dict[str, Any]) -> list[str]:
     notes = []
     height, width, channels = prepared.image_shape
     factor = pool_factor(prepared.image_shape, INPUT_FEATURE_DIMS)
@@ -251,41 +203,27 @@ def _notes(prepared: PreparedImages, spec: RunSpec, model: keras.Model) -> list[
             f"blocks ({height}×{width}×{channels} → "
             f"{-(-height // factor)}×{-(-width // factor)}×{channels}) to keep it small."
         )
-    if spec.model == "vit":
-        embed = model.get_layer("patch_embed")
+    if "grid" in details:
+        patch, (rows, cols) = details["patch_size"], details["grid"]
         notes.append(
-            f"ViT patches are {embed.patch_size}×{embed.patch_size} px: "
-            f"a {embed.grid[0]}×{embed.grid[1]} grid of {embed.grid[0] * embed.grid[1]} tokens."
+            f"Attention runs over {patch}×{patch} px patches: "
+            f"a {rows}×{cols} grid of {rows * cols} tokens."
         )
     return notes
 
 
-def train(data: ImageData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
-    keras_common.seed_everything(spec.seed)
+def train(data: ImageData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
+    """Any Keras image kind: the kind's builder makes the model, inspection says what it shows."""
+    keras_common.seed_everything(request.seed)
     ctx.set_phase("preprocessing")
-    prepared = prepare_images(data, spec.test_size, spec.seed)
-    model = build_for(spec, prepared.image_shape, len(prepared.class_names))
-    ctx.notes.extend(_notes(prepared, spec, model))
-    x_fit, y_fit, validation = keras_common.validation_split(
-        prepared.x_train,
-        prepared.y_train,
-        float(spec.param("validation_split", 0.1)),
-        spec.seed,
-        True,
-    )
-    ctx.set_phase("training")
-    callback, seconds = keras_common.fit(
-        model,
-        x_fit,
-        y_fit,
-        validation,
-        int(spec.param("epochs", 20)),
-        int(spec.param("batch_size", 32)),
-        ctx,
-    )
+    prepared = prepare_images(data, request.spec.test_size, request.seed)
+    model = request.build(prepared.image_shape, len(prepared.class_names))
+    details = inspect_keras(model).details
+    ctx.notes.extend(_notes(prepared, details))
+    fitted = keras_common.fit_request(model, prepared.x_train, prepared.y_train, request, ctx)
     ctx.set_phase("evaluating")
     model.save(ctx.run_dir / "model.keras")
-    proba, features = predict_with_features(model, prepared.x_test)
+    proba, features = predict_with_features(model, prepared.x_test, details)
     return TrainOutcome(
         task="classification",
         class_names=prepared.class_names,
@@ -295,9 +233,6 @@ def train(data: ImageData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
         proba=proba,
         features=features,
         model_file="model.keras",
-        fit_seconds=seconds,
-        train_samples=len(x_fit),
-        epochs_run=callback.epochs_done,
-        cancelled=callback.cancelled,
-        extra=architecture(model),
+        extra=details,
+        **fitted.outcome_fields(),
     )

@@ -1,9 +1,12 @@
-"""Looking inside a trained image model: kernels, activation maps, Grad-CAM and attention.
+"""Looking inside a Keras image model: kernels, activation maps, Grad-CAM and attention.
 
-A probe is built once per loaded model (sub-models wired, one tf.function traced
-and warmed) and cached, so probing a new image costs one small forward/backward
-pass. Images go in as uint8 (H, W, C), exactly as the dataset holds them: the
-models rescale inside themselves.
+The probes find their layers with models.inspection, by structure: any Keras model
+with 2-D convolutions gets maps and Grad-CAM, any with self-attention over a grid
+of patches gets attention, whatever its layers are called. A probe is built once
+per loaded model (sub-models wired, one tf.function traced and warmed) and cached,
+so probing a new image costs one small forward/backward pass. Images go in as
+uint8 (H, W, C), exactly as the dataset holds them: the models rescale inside
+themselves (a model that expects other input gets exactly what it is given).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.image.networks import architecture
+from models import capabilities as caps
+from models.inspection import capture_attention, inspect_keras
 
 ROLLOUT_RESIDUAL = 0.5  # weight of the skip connection when rolling attention out
 
@@ -53,14 +57,18 @@ class CnnProbe:
         import keras
         import tensorflow as tf
 
-        arch = architecture(model)
-        if arch["architecture"] != "cnn" or not arch["map_layers"]:
-            raise ValueError("this model has no conv blocks to probe; train a CNN run")
+        found = inspect_keras(model)
+        if caps.GRADCAM not in found.capabilities:
+            raise ValueError(
+                "this model has no 2-D convolutions under a dense classifier to probe; "
+                "train a convolutional (CNN) run"
+            )
+        details = found.details
         self.model = model
-        self.map_layers: list[str] = arch["map_layers"]
-        self.conv_layers: list[str] = arch["conv_layers"]
-        self.image_shape = tuple(arch["image_shape"])
-        head = model.get_layer("output")
+        self.map_layers: list[str] = details["map_layers"]
+        self.conv_layers: list[str] = details["conv_layers"]
+        self.image_shape = tuple(details["image_shape"])
+        head = model.get_layer(details["output_layer"])
         outputs = [model.get_layer(name).output for name in self.map_layers] + [head.input]
         self._probe = keras.Model(model.inputs, outputs)
         self._kernel, self._bias = head.kernel, head.bias
@@ -103,28 +111,20 @@ class CnnProbe:
 
 
 class VitProbe:
-    """The ViT run layer by layer, with every encoder block returning its attention."""
+    """The model run once per image while every attention layer's weights are collected."""
 
     def __init__(self, model) -> None:
         import tensorflow as tf
 
-        arch = architecture(model)
-        if arch["architecture"] != "vit":
-            raise ValueError("this model has no attention to read; train a ViT run")
+        found = inspect_keras(model)
+        if caps.IMAGE_ATTENTION not in found.capabilities:
+            raise ValueError(
+                "this model has no self-attention over image patches to read; "
+                "train a Vision Transformer (ViT) run"
+            )
         self.model = model
-        self.grid: tuple[int, int] = tuple(arch["grid"])
-        self.image_shape = tuple(arch["image_shape"])
-        self._blocks = [model.get_layer(name) for name in arch["encoder_blocks"]]
-        # Everything from the input up to the patch embedding, minus the training-only
-        # augmentation (identity at inference anyway).
-        names = [layer.name for layer in model.layers]
-        self._before = [
-            layer
-            for layer in model.layers[1 : names.index("patch_embed") + 1]
-            if not layer.name.startswith("aug_")
-        ]
-        self._after = [model.get_layer(n) for n in ("encoder_norm", "token_pool", "features")]
-        self._output = model.get_layer("output")
+        self.grid: tuple[int, int] = tuple(found.details["grid"])
+        self.image_shape = tuple(found.details["image_shape"])
         signature = [tf.TensorSpec((1, *self.image_shape), tf.float32)]
         self._run = tf.function(self._forward, input_signature=signature)
         self.inspect(np.zeros(self.image_shape, dtype=np.uint8))
@@ -132,15 +132,9 @@ class VitProbe:
     def _forward(self, x):
         import tensorflow as tf
 
-        for layer in self._before:
-            x = layer(x)
-        scores = []
-        for block in self._blocks:
-            x, attention = block(x, training=False, return_attention_scores=True)
-            scores.append(attention[0])
-        for layer in self._after:
-            x = layer(x)
-        return self._output(x)[0], tf.stack(scores)
+        with capture_attention(self.model) as scores:
+            proba = self.model(x, training=False)
+        return proba[0], tf.stack([attention[0] for attention in scores])
 
     def inspect(self, image: np.ndarray) -> VitInspection:
         proba, attention = self._run(_batch(image))
@@ -161,10 +155,11 @@ def vit_probe(model) -> VitProbe:
 def first_conv_kernels(model) -> np.ndarray:
     """The first conv layer's kernels as pictures: (n, kh, kw) for grey input, (n, kh, kw, 3)
     uint8 for colour input (each kernel stretched to 0..255 so its pattern shows)."""
-    arch = architecture(model)
-    if arch["architecture"] != "cnn":
-        raise ValueError("only CNN runs have conv kernels to show")
-    kernel = np.asarray(model.get_layer(arch["conv_layers"][0]).kernel)  # (kh, kw, in, out)
+    found = inspect_keras(model)
+    if caps.CONV_MAPS not in found.capabilities:
+        raise ValueError("this model has no 2-D convolutions; conv kernels come from CNN runs")
+    first = model.get_layer(found.details["conv_layers"][0])
+    kernel = np.asarray(first.kernel)  # (kh, kw, in, out)
     tiles = np.moveaxis(kernel, -1, 0)  # (out, kh, kw, in)
     if tiles.shape[-1] != 3:
         return tiles.mean(axis=-1)

@@ -1,61 +1,61 @@
-"""scikit-learn baselines for tables, trained through the same jobs as the Keras models."""
+"""scikit-learn baselines for tables: one builder per kind, and the trainer they share.
+
+Each builder takes the task and the seed (what the run decides) and its kind's
+hyperparameters (defaults in models/kinds/), and returns an unfitted estimator
+for that task: a classifier for classes, a regressor for numbers.
+"""
 
 from __future__ import annotations
 
 import joblib
 import numpy as np
-from sklearn.ensemble import (
-    HistGradientBoostingClassifier,
-    HistGradientBoostingRegressor,
-    RandomForestClassifier,
-    RandomForestRegressor,
-)
-from sklearn.linear_model import LogisticRegression, Ridge
 
 from data.dataset import TabularData
 from models.outcome import Stopwatch, TrainContext, TrainOutcome
-from models.spec import RunSpec
+from models.request import TrainRequest
 from models.tabular.prep import prepare_table, save_preprocessor
 
 
-def make_estimator(model: str, task: str, params: dict, seed: int):
-    """One estimator per (model kind, task); hyperparameters come from the spec."""
-    classify = task == "classification"
-    if model == "logreg":
-        c = float(params.get("C", 1.0))
-        return LogisticRegression(C=c, max_iter=2000) if classify else Ridge(alpha=1.0 / c)
-    if model == "random_forest":
-        depth = int(params.get("max_depth", 0)) or None
-        cls = RandomForestClassifier if classify else RandomForestRegressor
-        return cls(
-            n_estimators=int(params.get("n_estimators", 200)),
-            max_depth=depth,
-            random_state=seed,
-            n_jobs=1,
-        )
-    if model == "hist_gb":
-        cls = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
-        return cls(
-            max_iter=int(params.get("max_iter", 200)),
-            learning_rate=float(params.get("learning_rate", 0.1)),
-            random_state=seed,
-        )
-    raise ValueError(f"no scikit-learn model {model!r}")
+def _classify(task: str) -> bool:
+    return task == "classification"
 
 
-def train(data: TabularData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
+def build_logreg(task: str, seed: int, *, C: float):
+    from sklearn.linear_model import LogisticRegression, Ridge
+
+    c = float(C)
+    return LogisticRegression(C=c, max_iter=2000) if _classify(task) else Ridge(alpha=1.0 / c)
+
+
+def build_random_forest(task: str, seed: int, *, n_estimators: int, max_depth: int):
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+
+    cls = RandomForestClassifier if _classify(task) else RandomForestRegressor
+    depth = int(max_depth) or None
+    return cls(n_estimators=int(n_estimators), max_depth=depth, random_state=seed, n_jobs=1)
+
+
+def build_hist_gb(task: str, seed: int, *, max_iter: int, learning_rate: float):
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    cls = HistGradientBoostingClassifier if _classify(task) else HistGradientBoostingRegressor
+    return cls(max_iter=int(max_iter), learning_rate=float(learning_rate), random_state=seed)
+
+
+def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
+    spec = request.spec
     ctx.set_phase("preprocessing")
-    table = prepare_table(data, spec.test_size, spec.seed, spec.dataset_options.get("task"))
+    table = prepare_table(data, spec.test_size, request.seed, spec.dataset_options.get("task"))
     ctx.notes.extend(table.notes)
     save_preprocessor(table, ctx.run_dir)
-    estimator = make_estimator(spec.model, table.task, spec.params, spec.seed)
+    estimator = request.build(table.task, request.seed)
     ctx.set_phase("training")
     watch = Stopwatch()
     estimator.fit(table.x_train, table.y_train)
     seconds = watch.seconds
     ctx.set_phase("evaluating")
     joblib.dump(estimator, ctx.run_dir / "model.joblib")
-    classify = table.task == "classification"
+    classify = _classify(table.task)
     proba = estimator.predict_proba(table.x_test).astype(np.float32) if classify else None
     y_pred = (
         proba.argmax(axis=1) if classify else estimator.predict(table.x_test).astype(np.float32)

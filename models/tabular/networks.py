@@ -1,4 +1,4 @@
-"""The Keras MLP for tables."""
+"""The Keras MLP for tables (builder), and the trainer of any Keras table kind."""
 
 from __future__ import annotations
 
@@ -6,21 +6,23 @@ import keras
 
 from data.dataset import TabularData
 from models import keras_training as keras_common
+from models.inspection import feature_layer, inspect_keras, single_parent
 from models.outcome import TrainContext, TrainOutcome
-from models.spec import RunSpec
-from models.tabular.prep import PreparedTable, prepare_table, save_preprocessor
+from models.request import TrainRequest
+from models.tabular.prep import prepare_table, save_preprocessor
 
 
 def build_mlp(
     n_features: int,
     n_outputs: int,
     task: str,
-    hidden_layers: int = 2,
-    hidden_units: int = 64,
-    dropout: float = 0.1,
-    learning_rate: float = 1e-3,
+    *,
+    hidden_layers: int,
+    hidden_units: int,
+    dropout: float,
+    learning_rate: float,
 ) -> keras.Model:
-    """Dense blocks named hidden_1..k so probes can find the learned features by name."""
+    """Dense blocks (hidden_1..k), a softmax for classes or one linear unit for numbers."""
     inputs = keras.Input(shape=(n_features,), name="features")
     x = inputs
     for index in range(1, int(hidden_layers) + 1):
@@ -38,43 +40,34 @@ def build_mlp(
     return model
 
 
-def build_for(table: PreparedTable, spec: RunSpec) -> keras.Model:
-    return build_mlp(
-        table.x_train.shape[1],
-        max(len(table.class_names), 1),
-        table.task,
-        hidden_layers=spec.param("hidden_layers", 2),
-        hidden_units=spec.param("hidden_units", 64),
-        dropout=spec.param("dropout", 0.1),
-        learning_rate=spec.param("learning_rate", 1e-3),
-    )
+def hidden_layers(model: keras.Model) -> list[str]:
+    """The Dense layers on the way from the feature layer back to the input, deepest first."""
+    found = []
+    name = feature_layer(model)
+    layer = model.get_layer(name) if name else None
+    while isinstance(layer, keras.layers.Layer) and not isinstance(layer, keras.layers.InputLayer):
+        if isinstance(layer, keras.layers.Dense):
+            found.append(layer.name)
+        layer = single_parent(layer)
+    return found
 
 
-def train(data: TabularData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
-    keras_common.seed_everything(spec.seed)
+def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
+    spec = request.spec
+    keras_common.seed_everything(request.seed)
     ctx.set_phase("preprocessing")
-    table = prepare_table(data, spec.test_size, spec.seed, spec.dataset_options.get("task"))
+    table = prepare_table(data, spec.test_size, request.seed, spec.dataset_options.get("task"))
     ctx.notes.extend(table.notes)
     save_preprocessor(table, ctx.run_dir)
-    model = build_for(table, spec)
+    model = request.build(table.x_train.shape[1], max(len(table.class_names), 1), table.task)
     classify = table.task == "classification"
-    x_fit, y_fit, validation = keras_common.validation_split(
-        table.x_train,
-        table.y_train,
-        float(spec.param("validation_split", 0.2)),
-        spec.seed,
-        classify,
-    )
-    epochs = int(spec.param("epochs", 20))
-    ctx.set_phase("training")
-    callback, seconds = keras_common.fit(
-        model, x_fit, y_fit, validation, epochs, int(spec.param("batch_size", 32)), ctx
+    fitted = keras_common.fit_request(
+        model, table.x_train, table.y_train, request, ctx, stratify=classify
     )
     ctx.set_phase("evaluating")
     model.save(ctx.run_dir / "model.keras")
     output = model.predict(table.x_test, batch_size=256, verbose=0)
-    hidden = [layer.name for layer in model.layers if layer.name.startswith("hidden_")]
-    features = keras_common.layer_features(model, table.x_test, hidden[::-1])
+    features = keras_common.layer_features(model, table.x_test, hidden_layers(model))
     features["input"] = table.x_test
     return TrainOutcome(
         task=table.task,
@@ -85,9 +78,6 @@ def train(data: TabularData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
         proba=output if classify else None,
         features=features,
         model_file="model.keras",
-        fit_seconds=seconds,
-        train_samples=len(x_fit),
-        epochs_run=callback.epochs_done,
-        cancelled=callback.cancelled,
-        extra={"feature_names": table.feature_names},
+        extra={"feature_names": table.feature_names, **inspect_keras(model).details},
+        **fitted.outcome_fields(),
     )

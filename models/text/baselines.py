@@ -18,6 +18,7 @@ from data.dataset import DatasetError, TextData
 from data.splits import split_indices
 from data.tokenizer import detect_script_mode
 from models.outcome import Stopwatch, TrainContext, TrainOutcome
+from models.request import TrainRequest
 from models.spec import RunSpec
 
 SVD_COMPONENTS = 100
@@ -36,11 +37,12 @@ def make_vectorizer(mode: str, ngram_max: int, max_features: int) -> TfidfVector
     return TfidfVectorizer(analyzer="char", ngram_range=(1, max(int(ngram_max), 3)), **common)
 
 
-def make_pipeline(mode: str, params: dict, seed: int) -> Pipeline:
-    vectorizer = make_vectorizer(
-        mode, params.get("ngram_max", 2), params.get("max_features", 50_000)
-    )
-    classifier = LogisticRegression(C=float(params.get("C", 1.0)), max_iter=2000, random_state=seed)
+def build_tfidf_logreg(
+    mode: str, seed: int, *, C: float, ngram_max: int, max_features: int
+) -> Pipeline:
+    """The steps are named "tfidf" and "logreg": the probes read them by those names."""
+    vectorizer = make_vectorizer(mode, ngram_max, max_features)
+    classifier = LogisticRegression(C=float(C), max_iter=2000, random_state=seed)
     return Pipeline([("tfidf", vectorizer), ("logreg", classifier)])
 
 
@@ -60,7 +62,8 @@ def svd_features(matrix, seed: int) -> np.ndarray:
     return svd.fit_transform(matrix).astype(np.float32)
 
 
-def train(data: TextData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
+def train(data: TextData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
+    spec = request.spec
     ctx.set_phase("preprocessing")
     labels = np.asarray(data.labels).astype(str)
     class_names = sorted(set(labels))
@@ -71,7 +74,7 @@ def train(data: TextData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
     train_texts = [str(t) for t in data.texts[train_rows]]
     test_texts = [str(t) for t in data.texts[test_rows]]
     mode = _script_mode(train_texts, spec)
-    pipeline = make_pipeline(mode, spec.params, spec.seed)
+    pipeline = request.build(mode, request.seed)
     ctx.set_phase("training")
     watch = Stopwatch()
     pipeline.fit(train_texts, y[train_rows])

@@ -1,9 +1,12 @@
-"""Keras text classifiers (bidirectional RNN, small Transformer) and their trainer.
+"""Keras text classifiers (bidirectional RNN, small Transformer: builders), and the
+trainer of any Keras text kind.
 
-Both read integer token ids from `data.tokenizer.Tokenizer`, fitted on the
-training split only (so no test word shapes the vocabulary) and saved beside the
-model as `tokenizer.json`: the probes need it to turn a typed sentence into the
-same ids and to label attention axes with the words they came from.
+Every text kind reads integer token ids from `data.tokenizer.Tokenizer`, fitted on
+the training split only (so no test word shapes the vocabulary) and saved beside
+the model as `tokenizer.json`: the probes need it to turn a typed sentence into
+the same ids and to label attention axes with the words they came from. Whether
+ids start with [CLS] is the kind's setting ("add_cls"); the sentence vector for
+the embedding view is the layer feeding the output (models.inspection).
 """
 
 from __future__ import annotations
@@ -19,25 +22,25 @@ from data.dataset import DatasetError, TextData
 from data.splits import split_indices
 from data.tokenizer import LengthProposal, Tokenizer, propose_lengths
 from models import keras_training as keras_common
+from models.inspection import inspect_keras
 from models.outcome import TrainContext, TrainOutcome
-from models.spec import RunSpec
+from models.request import TrainRequest
 from models.text.layers import ClsPooling, TextEmbedding, TextEncoderBlock
 from models.text.probes import TOKENIZER_FILE
 
 RNN_CELLS = ("lstm", "gru")
-# The layer whose output is the sentence vector just before the classifier.
-SENTENCE_LAYER = {"rnn": "rnn", "transformer": "pooled"}
 
 
 def build_rnn(
     vocab_size: int,
     max_len: int,
     n_classes: int,
-    cell: str = "lstm",
-    embedding_dim: int = 64,
-    rnn_units: int = 64,
-    dropout: float = 0.1,
-    learning_rate: float = 1e-3,
+    *,
+    cell: str,
+    embedding_dim: int,
+    rnn_units: int,
+    dropout: float,
+    learning_rate: float,
 ) -> keras.Model:
     """Embedding → bidirectional LSTM/GRU → softmax. Layer names are what the probes look up."""
     cell = str(cell).lower()
@@ -51,19 +54,22 @@ def build_rnn(
     x = keras.layers.Bidirectional(recurrent(int(rnn_units)), name="rnn")(x)
     x = keras.layers.Dropout(float(dropout), name="dropout")(x)
     outputs = keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
-    return _compiled(keras.Model(ids, outputs, name=f"bi{cell}"), learning_rate)
+    return keras_common.compile_classifier(
+        keras.Model(ids, outputs, name=f"bi{cell}"), learning_rate
+    )
 
 
 def build_transformer(
     vocab_size: int,
     max_len: int,
     n_classes: int,
-    embedding_dim: int = 64,
-    num_heads: int = 2,
-    num_layers: int = 2,
-    ff_dim: int = 128,
-    dropout: float = 0.1,
-    learning_rate: float = 1e-3,
+    *,
+    embedding_dim: int,
+    num_heads: int,
+    num_layers: int,
+    ff_dim: int,
+    dropout: float,
+    learning_rate: float,
 ) -> keras.Model:
     """Token+position embedding → encoder blocks → the [CLS] vector → softmax.
 
@@ -78,22 +84,9 @@ def build_transformer(
     x = ClsPooling(name="pooled")(x)
     x = keras.layers.Dropout(float(dropout), name="dropout")(x)
     outputs = keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
-    return _compiled(keras.Model(ids, outputs, name="transformer"), learning_rate)
-
-
-def _compiled(model: keras.Model, learning_rate: float) -> keras.Model:
-    model.compile(
-        optimizer=keras.optimizers.Adam(float(learning_rate)),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
+    return keras_common.compile_classifier(
+        keras.Model(ids, outputs, name="transformer"), learning_rate
     )
-    return model
-
-
-def encoder_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """The encoder blocks in order (encoder_1, encoder_2, …)."""
-    blocks = [layer for layer in model.layers if isinstance(layer, TextEncoderBlock)]
-    return sorted(blocks, key=lambda layer: int(layer.name.rsplit("_", 1)[-1]))
 
 
 @dataclass
@@ -107,8 +100,9 @@ class PreparedText:
     notes: list[str]
 
 
-def prepare_text(data: TextData, spec: RunSpec, add_cls: bool) -> PreparedText:
+def prepare_text(data: TextData, request: TrainRequest) -> PreparedText:
     """Split, then fit the tokenizer on the training texts with proposed or chosen sizes."""
+    spec, add_cls = request.spec, adds_cls(request)
     labels = np.asarray(data.labels).astype(str)
     class_names = sorted(set(labels))
     if len(class_names) < 2:
@@ -116,11 +110,11 @@ def prepare_text(data: TextData, spec: RunSpec, add_cls: bool) -> PreparedText:
     y = np.searchsorted(class_names, labels).astype(np.int32)
     train, test = split_indices(y, spec.test_size, spec.seed)
     train_texts = list(data.texts[train])
-    mode = spec.dataset_options.get("tokenizer_mode") or spec.param("tokenizer_mode", "auto")
+    mode = spec.dataset_options.get("tokenizer_mode") or "auto"
     proposal = propose_lengths(train_texts, mode)
-    chosen_len = int(spec.param("max_len", 0) or 0)
+    chosen_len = int(request.params["max_len"] or 0)
     max_len = chosen_len or proposal.max_len + (1 if add_cls else 0)
-    max_vocab = int(spec.param("max_vocab", 0) or 0) or proposal.max_vocab
+    max_vocab = int(request.params["max_vocab"] or 0) or proposal.max_vocab
     tokenizer = Tokenizer(proposal.mode, max_vocab, max_len).fit(train_texts)
     source = "set in the run" if chosen_len else "proposed from the 95th percentile"
     notes = [
@@ -138,58 +132,29 @@ def save_tokenizer(tokenizer: Tokenizer, run_dir: Path) -> None:
     path.write_text(json.dumps(tokenizer.to_dict(), ensure_ascii=False), encoding="utf-8")
 
 
-def _build(spec: RunSpec, vocab_size: int, max_len: int, n_classes: int) -> keras.Model:
-    shared = {
-        "embedding_dim": spec.param("embedding_dim", 64),
-        "dropout": spec.param("dropout", 0.1),
-        "learning_rate": spec.param("learning_rate", 1e-3),
-    }
-    if spec.model == "rnn":
-        return build_rnn(
-            vocab_size,
-            max_len,
-            n_classes,
-            cell=spec.param("cell", "lstm"),
-            rnn_units=spec.param("rnn_units", 64),
-            **shared,
-        )
-    if spec.model == "transformer":
-        return build_transformer(
-            vocab_size,
-            max_len,
-            n_classes,
-            num_heads=spec.param("num_heads", 2),
-            num_layers=spec.param("num_layers", 2),
-            ff_dim=spec.param("ff_dim", 128),
-            **shared,
-        )
-    raise ValueError(f"no Keras text model {spec.model!r}")
+def adds_cls(request: TrainRequest) -> bool:
+    """Whether the kind reads a [CLS] token before the text (its "add_cls" setting)."""
+    return bool(request.settings.get("add_cls"))
 
 
-def train(data: TextData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
-    keras_common.seed_everything(spec.seed)
+def train(data: TextData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
+    keras_common.seed_everything(request.seed)
     ctx.set_phase("tokenizing")
-    add_cls = spec.model == "transformer"
-    prepared = prepare_text(data, spec, add_cls)
+    add_cls = adds_cls(request)
+    prepared = prepare_text(data, request)
     ctx.notes.extend(prepared.notes)
     tokenizer = prepared.tokenizer
     save_tokenizer(tokenizer, ctx.run_dir)
     x_train = tokenizer.encode(data.texts[prepared.train_index], add_cls=add_cls)
     x_test = tokenizer.encode(data.texts[prepared.test_index], add_cls=add_cls)
     y_train, y_test = prepared.y[prepared.train_index], prepared.y[prepared.test_index]
-    model = _build(spec, tokenizer.vocab_size, tokenizer.max_len_, len(prepared.class_names))
-    x_fit, y_fit, validation = keras_common.validation_split(
-        x_train, y_train, float(spec.param("validation_split", 0.2)), spec.seed, True
-    )
-    epochs = int(spec.param("epochs", 5))
-    ctx.set_phase("training")
-    callback, seconds = keras_common.fit(
-        model, x_fit, y_fit, validation, epochs, int(spec.param("batch_size", 64)), ctx
-    )
+    model = request.build(tokenizer.vocab_size, tokenizer.max_len_, len(prepared.class_names))
+    fitted = keras_common.fit_request(model, x_train, y_train, request, ctx)
     ctx.set_phase("evaluating")
     model.save(ctx.run_dir / "model.keras")
     proba = model.predict(x_test, batch_size=256, verbose=0)
-    features = keras_common.layer_features(model, x_test, [SENTENCE_LAYER[spec.model]])
+    details = inspect_keras(model).details
+    features = keras_common.layer_features(model, x_test, [details["feature_layer"]])
     return TrainOutcome(
         task="classification",
         class_names=prepared.class_names,
@@ -199,11 +164,8 @@ def train(data: TextData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
         proba=proba,
         features=features,
         model_file="model.keras",
-        fit_seconds=seconds,
-        train_samples=len(x_fit),
-        epochs_run=callback.epochs_done,
-        cancelled=callback.cancelled,
         extra={
+            **details,
             "add_cls": add_cls,
             "tokenizer_mode": tokenizer.mode_,
             "max_len": tokenizer.max_len_,
@@ -211,4 +173,5 @@ def train(data: TextData, spec: RunSpec, ctx: TrainContext) -> TrainOutcome:
             "proposed_max_len": prepared.proposal.max_len,
             "proposed_max_vocab": prepared.proposal.max_vocab,
         },
+        **fitted.outcome_fields(),
     )

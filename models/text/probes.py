@@ -9,6 +9,7 @@ refer to the same position the model saw.
 
 from __future__ import annotations
 
+import inspect
 import json
 import weakref
 from dataclasses import dataclass
@@ -78,25 +79,26 @@ class AttentionMaps:
         return matrix[0] if source == "cls" else matrix.mean(axis=0)
 
 
-def attention_maps(model: Any, tokenizer: Tokenizer, text: str) -> AttentionMaps:
-    """Runs the Transformer's embedding and encoder blocks eagerly, keeping each softmax."""
-    ids, tokens = encode_text(tokenizer, text, add_cls=True)
+def attention_maps(
+    model: Any, tokenizer: Tokenizer, text: str, add_cls: bool = True
+) -> AttentionMaps:
+    """Runs the model once on the sentence, keeping every attention layer's softmax.
+
+    Works for any Keras model whose attention is a MultiHeadAttention (in encoder
+    blocks or wired by hand); padding keys are masked by the model itself.
+    """
+    from models.inspection import capture_attention
+
+    ids, tokens = encode_text(tokenizer, text, add_cls=add_cls)
     n = len(tokens)
-    mask = ids != 0
-    x = model.get_layer("embedding")(ids)
-    per_layer = []
-    for block in _encoder_blocks(model):
-        x, scores = block(x, mask=mask, training=False, return_attention_scores=True)
-        per_layer.append(np.asarray(scores)[0, :, :n, :n])
-    probabilities = np.asarray(model.predict_on_batch(ids))[0]
+    with capture_attention(model) as scores:
+        probabilities = np.asarray(model(ids, training=False))[0]
+    if not scores:
+        raise ValueError(
+            "this model has no self-attention to read; attention is for Transformer runs"
+        )
+    per_layer = [np.asarray(each)[0, :, :n, :n] for each in scores]
     return AttentionMaps(tokens, np.stack(per_layer).astype(np.float64), probabilities)
-
-
-def _encoder_blocks(model: Any) -> list[Any]:
-    blocks = [layer for layer in model.layers if layer.name.startswith("encoder_")]
-    if not blocks:
-        raise ValueError("this model has no encoder blocks; attention is for Transformer runs")
-    return sorted(blocks, key=lambda layer: int(layer.name.rsplit("_", 1)[-1]))
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,11 @@ def rnn_saliency(
 ) -> TokenSaliency:
     """Gradient × input on the embedding output, summed over the embedding dimensions.
 
-    The gradient is of the class's logit (the output layer before softmax), which
-    does not saturate the way a probability near 1 does. `class_index=None` uses
-    the predicted class.
+    For any model that embeds the token ids and reads the embedding through a chain
+    of layers (an RNN, 1-D convolutions…): the TOKEN_SALIENCY capability. The
+    gradient is of the class's logit (the output layer before softmax), which does
+    not saturate the way a probability near 1 does. `class_index=None` uses the
+    predicted class.
     """
     ids, tokens = encode_text(tokenizer, text, add_cls=False)
     chosen = -1 if class_index is None else int(class_index)
@@ -134,8 +138,15 @@ def _saliency_function(model: Any):
         return _SALIENCY_FUNCTIONS[model]
     import tensorflow as tf
 
-    embedding, recurrent = model.get_layer("embedding"), model.get_layer("rnn")
-    dense = model.get_layer("output")
+    from models import capabilities as caps
+    from models.inspection import chain_between, inspect_keras, output_layer
+
+    found = inspect_keras(model)
+    if caps.TOKEN_SALIENCY not in found.capabilities:
+        raise ValueError("this model does not read embedded tokens through a chain of layers")
+    embedding = model.get_layer(found.details["embedding_layer"])
+    dense = output_layer(model)
+    chain = chain_between(embedding, dense)
 
     @tf.function(
         input_signature=[tf.TensorSpec([1, None], tf.int32), tf.TensorSpec([], tf.int32)],
@@ -145,7 +156,7 @@ def _saliency_function(model: Any):
         with tf.GradientTape() as tape:
             embedded = embedding(ids)
             tape.watch(embedded)
-            hidden = recurrent(embedded, mask=embedding.compute_mask(ids), training=False)
+            hidden = _run_chain(chain, embedded, embedding.compute_mask(ids))
             logits = (tf.matmul(hidden, dense.kernel) + dense.bias)[0]
             predicted = tf.argmax(logits, output_type=tf.int32)
             chosen = tf.where(class_index < 0, predicted, class_index)
@@ -155,6 +166,19 @@ def _saliency_function(model: Any):
 
     _SALIENCY_FUNCTIONS[model] = saliency
     return saliency
+
+
+def _run_chain(chain: list[Any], x: Any, mask: Any) -> Any:
+    """The layers one after another at inference, handing the padding mask on where it is read."""
+    for layer in chain:
+        takes = inspect.signature(layer.call).parameters
+        kwargs: dict[str, Any] = {"training": False} if "training" in takes else {}
+        if mask is not None and "mask" in takes:
+            kwargs["mask"] = mask
+        output = layer(x, **kwargs)
+        mask = None if mask is None else layer.compute_mask(x, mask)
+        x = output
+    return x
 
 
 def keras_probabilities(model: Any, tokenizer: Tokenizer, text: str, add_cls: bool) -> np.ndarray:
