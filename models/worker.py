@@ -117,17 +117,6 @@ def run_capabilities(
     return caps.check(found)
 
 
-def legacy_architecture(found: frozenset[str], framework: str) -> str:
-    """The "architecture" meta.json named before capabilities, for image views that still
-    read it; derived from the capabilities, never from the model key. Delete it once no
-    view reads meta["architecture"] (capabilities.of_run maps old runs the other way)."""
-    from models import capabilities as caps
-
-    if framework == "sklearn":
-        return "pixel_logreg"
-    return "vit" if caps.IMAGE_ATTENTION in found else "cnn"
-
-
 def _finish_outcome(
     store: RunStore,
     run_id: str,
@@ -140,8 +129,6 @@ def _finish_outcome(
 
     ctx.set_phase("saving")
     found = run_capabilities(kind.capabilities, outcome, ctx.run_dir, len(store.history(run_id)))
-    if kind.modality == "image":
-        outcome.extra.setdefault("architecture", legacy_architecture(found, kind.framework))
     save_outcome(ctx.run_dir, outcome, ctx.notes, found, kind.modality)
     final = metrics.summary(outcome.task, outcome.y_true, outcome.y_pred, outcome.proba)
     if outcome.fit_seconds > 0:

@@ -14,7 +14,7 @@ from models.registry import get_kind, kinds_for
 from models.spec import RunSpec
 from models.store import RunStore
 from tests.factories import train_now
-from tests.review_texts import review_frame, upload_reviews
+from tests.text_samples import review_frame, upload_reviews
 
 SMALL = {
     "embedding_dim": 8,

@@ -13,9 +13,8 @@ from models.registry import get_kind
 from models.spec import RunSpec
 from models.store import RunStore
 from tests.factories import train_now
-from tests.review_texts import TINY, review_frame, upload_reviews
-
-__all__ = ["TINY", "review_frame", "upload_reviews"]  # the text page tests import them from here
+from tests.text_samples import TINY_TEXT_PARAMS as TINY
+from tests.text_samples import review_frame, upload_reviews
 
 
 @pytest.fixture(scope="module")
