@@ -169,7 +169,7 @@ def _regression_rows(frame: pd.DataFrame, target: str) -> pd.DataFrame:
             f"Target {target!r} has the same value ({values.iloc[0]:g}) on every row, so there "
             "is nothing to predict; choose a column whose values vary."
         )
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: only the target column is new
     frame[target] = values
     return frame
 
