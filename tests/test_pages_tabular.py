@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -170,10 +169,10 @@ def test_runs_page_lists_runs_with_curves(finished_runs):
 
 def test_explore_deep_link_shows_curves_confusion_and_per_class(finished_runs):
     store, mlp, _ = finished_runs
-    started = time.perf_counter()
-    at = open_app("dashboard/app_pages/explore.py", run=mlp)
+    at = open_app(
+        "dashboard/app_pages/explore.py", run=mlp
+    )  # its time: benchmarks/explore_render.py
     assert not at.exception, at.exception
-    assert time.perf_counter() - started < 60
     tabs = [tab.label for tab in at.tabs]
     assert tabs[:2] == ["Training curves", "Confusion & metrics"]
     assert len(at.get("plotly_chart")) == 1, "only the open tab (curves) is rendered"
