@@ -146,11 +146,12 @@ class JobManager:
             if owner is not None and owner.is_alive():
                 continue  # another job manager (another app, or this one's twin) looks after it
             if self._worker_alive(run):
-                if run.origin == "app" and self.store.adopt(run.id, owner, self.identity):
+                adoptable = run.worker is not None and run.origin == "app"
+                if adoptable and self.store.adopt(run.id, owner, self.identity):
                     log.info("adopted run %s, whose app process is gone", run.id)
                     with self._lock:
                         self._workers[run.id] = _Worker(None, adopted=run.worker)
-                continue  # a command-line run looks after itself
+                continue  # a command-line run looks after itself; a starting one is awaited
             self.store.finish_if_running(
                 run.id,
                 "interrupted",

@@ -127,15 +127,39 @@ def test_a_scikit_learn_fit_that_cannot_stop_is_killed_and_the_run_says_so(store
     assert not list(store.run_dir(run_id).glob(".results-*")), "no half-saved results"
 
 
-def test_deleting_a_running_run_ends_its_worker_cleanly(store, manager):
+def test_deleting_a_running_run_stops_its_worker_and_leaves_nothing(store, manager):
     run_id = manager.submit(SLOW_MLP)
     wait_for(lambda: store.get(run_id).epoch >= 1)
     process = manager._workers[run_id].process
     store.delete(run_id)
-    process.join(120)
-    assert process.exitcode == 0, "the worker ended without an error"
+    wait_for(lambda: run_id not in manager.running_here(), timeout=120)  # reaped: it ended
+    assert process.exitcode in (0, -signal.SIGTERM), "stopped by itself or by the manager"
     assert store.get(run_id) is None
     assert not store.run_dir(run_id).exists(), "nothing recreated the deleted run's folder"
+
+
+def test_a_worker_whose_run_is_deleted_mid_training_ends_without_an_error(store):
+    """The worker's own path (a command-line run is never killed by the app)."""
+    from models.worker import execute
+
+    run_id = store.create_run(SLOW_MLP, status="running", origin="cli")
+    ended: list[str] = []
+    thread = threading.Thread(target=lambda: ended.append(execute(store, run_id)))
+    thread.start()
+    wait_for(lambda: store.get(run_id).epoch >= 1)
+    store.delete(run_id)
+    thread.join(120)
+    assert ended == ["deleted"]
+    assert not store.run_dir(run_id).exists()
+
+
+def test_a_run_deleted_before_its_worker_starts_is_left_alone(store):
+    from models.worker import execute
+
+    run_id = store.create_run(FAST, status="running")
+    store.delete(run_id)
+    assert execute(store, run_id) == "deleted"
+    assert store.get(run_id) is None and not store.run_dir(run_id).exists()
 
 
 def test_cancel_of_a_queued_job_never_starts_it(store, manager):
