@@ -9,7 +9,9 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import sys
 import threading
+from collections import OrderedDict
 from typing import Any
 
 import streamlit as st
@@ -70,13 +72,84 @@ def preload_keras() -> threading.Thread:
     return _import_in_background(("keras",), then=keep_keras_state_between_reruns)
 
 
-@st.cache_resource(show_spinner="Loading dataset…")
-def _load(ref: str, options_json: str) -> Dataset:
-    from data.registry import load_dataset
+MAX_CACHED_DATASETS = 8
+MAX_CACHED_BYTES = 1 << 30  # 1 GiB of loaded datasets per server, whatever their number
 
-    return load_dataset(ref, get_store().workspace, json.loads(options_json))
+
+class DatasetCache:
+    """Loaded datasets shared by every session, the least recently used dropped first.
+
+    Bounded by entries and by bytes: without a bound every upload a server ever
+    previewed stayed in memory. A dataset larger than the whole budget is not kept.
+    """
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._entries: OrderedDict[str, tuple[Dataset, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Dataset | None:
+        with self._lock:
+            if key not in self._entries:
+                return None
+            self._entries.move_to_end(key)
+            return self._entries[key][0]
+
+    def put(self, key: str, dataset: Dataset) -> None:
+        size = dataset_bytes(dataset)
+        with self._lock:
+            self._entries.pop(key, None)
+            if size > self.max_bytes:
+                return
+            self._entries[key] = (dataset, size)
+            while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
+                self._entries.popitem(last=False)
+
+    @property
+    def bytes(self) -> int:
+        return sum(size for _, size in self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def dataset_bytes(dataset: Dataset) -> int:
+    """Memory the dataset holds, counted once when it enters the cache."""
+    data = dataset.data
+    if data.kind == "tabular":
+        return int(data.frame.memory_usage(index=True, deep=True).sum())
+    if data.kind == "image":
+        return int(data.images.nbytes + data.labels.nbytes)
+    return int(sum(sys.getsizeof(text) for text in data.texts) + data.labels.nbytes)
+
+
+@st.cache_resource
+def _dataset_cache() -> DatasetCache:
+    """One per server; Streamlit's cache clearing (and the tests' fresh workspaces) reset it."""
+    return DatasetCache(MAX_CACHED_DATASETS, MAX_CACHED_BYTES)
+
+
+def _cache_key(ref: str, options: dict[str, Any] | None) -> str:
+    return ref + "\n" + json.dumps(options or {}, sort_keys=True)
 
 
 def load_dataset(ref: str, options: dict[str, Any] | None = None) -> Dataset:
     """Cached per (reference, options): datasets are read-only once loaded."""
-    return _load(ref, json.dumps(options or {}, sort_keys=True))
+    cache = _dataset_cache()
+    dataset = cache.get(_cache_key(ref, options))
+    if dataset is None:
+        from data.registry import load_dataset as load
+
+        with st.spinner("Loading dataset…", show_time=True):
+            dataset = load(ref, get_store().workspace, options or {})
+        cache.put(_cache_key(ref, options), dataset)
+    return dataset
+
+
+def remember_dataset(dataset: Dataset, options: dict[str, Any] | None = None) -> None:
+    """Put a dataset the page has just read into the cache, so it is not read again."""
+    _dataset_cache().put(_cache_key(dataset.ref, options), dataset)
+
+
+def cached_dataset(ref: str, options: dict[str, Any] | None = None) -> Dataset | None:
+    return _dataset_cache().get(_cache_key(ref, options))

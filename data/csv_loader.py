@@ -14,7 +14,6 @@ rows that survive would be a biased sample; we refuse and name the first offendi
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -24,40 +23,20 @@ from itertools import islice
 
 import pandas as pd
 
+from data.csv_encoding import HEAD_CHARS, Decoding, detect_encoding
 from data.dataset import DatasetError
 
 MAX_CSV_BYTES = 200 * 1024 * 1024  # matches server.maxUploadSize = 200 in .streamlit/config.toml
 
 DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes ('|')"}
-_SAMPLE_CHARS = 200_000
+_CHUNK_ROWS = 100_000  # parsed at a time: peak memory is the frame plus one chunk, not 3x it
 _SAMPLE_ROWS = 200
 _RAGGED_TOLERANCE = 0.01
 
-_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "zip archive or Excel .xlsx workbook"),
-    (b"PK\x05\x06", "zip archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Excel .xls workbook"),
-    (b"\x1f\x8b", "gzip-compressed file"),
-    (b"SQLite format 3\x00", "SQLite database"),
-)
-_BOMS = (  # UTF-32 LE must come before UTF-16 LE: its BOM starts with the same two bytes.
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _DECIMAL_COMMA = re.compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+(?:[eE][-+]?\d+)?")
 _PLAIN_INTEGER = re.compile(r"[-+]?\d+")
-_EXPORT_HINT = "Open it in the program that made it and save or export it as 'CSV UTF-8'."
 
 
 @dataclass(frozen=True)
@@ -73,22 +52,24 @@ class CsvLoadResult:
 def read_csv_bytes(raw: bytes, max_bytes: int = MAX_CSV_BYTES) -> CsvLoadResult:
     """Parse an upload; every fix-up it makes is listed in `notes`, every refusal explains itself."""
     _check_size(raw, max_bytes)
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise DatasetError(
             "The file is empty. Upload a CSV with a header line of column names and at least "
             "one row of values below it."
         )
-    text, encoding, notes = _decode(raw)
-    if not text.strip("\ufeff \t\r\n"):
+    decoding = detect_encoding(raw)
+    notes = list(decoding.notes)
+    if decoding.complete and not decoding.head.strip("\ufeff \t\r\n"):
         raise DatasetError(
             "The file contains only blank lines. Upload a CSV with a header and rows."
         )
-    delimiter, pad_header = _choose_delimiter(text)
+    sample = _sample(decoding)
+    delimiter, pad_header = _choose_delimiter(sample)
     if delimiter != ",":
         notes.append(f"Columns are separated by {_DELIMITER_NAMES[delimiter]}, not commas.")
-    raw_names = _read_header(text, delimiter) + ([""] * pad_header)
+    raw_names = _rows(sample, delimiter)[0] + ([""] * pad_header)
     names, blank, name_notes = _clean_names(raw_names)
-    frame, bad_lines = _parse(text, delimiter, names)
+    frame, bad_lines = _parse(raw, decoding, delimiter, names)
     notes += _ragged_notes(bad_lines, len(frame) + len(bad_lines), delimiter)
     frame, empty_notes = _drop_empty(frame, blank)
     kept_blank = [name for name in blank if name in frame.columns]
@@ -99,7 +80,7 @@ def read_csv_bytes(raw: bytes, max_bytes: int = MAX_CSV_BYTES) -> CsvLoadResult:
     if delimiter != ",":
         notes += _convert_decimal_commas(frame, delimiter)
     _check_shape(frame, names)
-    return CsvLoadResult(frame=frame, notes=notes, encoding=encoding, delimiter=delimiter)
+    return CsvLoadResult(frame=frame, notes=notes, encoding=decoding.encoding, delimiter=delimiter)
 
 
 def _mb(n_bytes: int) -> str:
@@ -115,85 +96,10 @@ def _check_size(raw: bytes, max_bytes: int) -> None:
         )
 
 
-def _decode(raw: bytes) -> tuple[str, str, list[str]]:
-    """Text, the encoding used, and a note when the encoding was a guess the user should check."""
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(encoding), encoding, []
-            except UnicodeDecodeError as exc:
-                raise DatasetError(
-                    f"The file starts with a {encoding.upper()} marker but is not valid "
-                    f"{encoding.upper()} text ({exc.reason} at byte {exc.start}). {_EXPORT_HINT}"
-                ) from exc
-    _check_not_binary(raw)
-    utf16 = _bomless_utf16(raw)
-    if utf16:
-        note = f"Decoded as {utf16.upper()} (the file has no byte-order mark); check the values."
-        return raw.decode(utf16, errors="replace"), utf16, [note]
-    try:
-        return raw.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    sample = raw[:65536]
-    if sum(b >= 0x80 for b in sample) > 0.3 * len(sample):
-        raise DatasetError(
-            "This looks like a binary file, or text in an encoding other than UTF-8 or "
-            f"Windows-1252: most of its bytes are not ordinary text. {_EXPORT_HINT}"
-        )
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return (
-            text,
-            encoding,
-            [
-                f"Decoded as {encoding} because the file is not valid UTF-8; if accented "
-                "letters look wrong, re-save the file as 'CSV UTF-8' and upload it again."
-            ],
-        )
-    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
-
-
-def _check_not_binary(raw: bytes) -> None:
-    if _bomless_utf16(raw):
-        return
-    for magic, kind in _MAGIC:
-        if raw.startswith(magic):
-            raise DatasetError(
-                f"This looks like a binary file ({kind}?), not CSV text. {_EXPORT_HINT}"
-            )
-    sample = raw[:65536]
-    if b"\x00" in sample:
-        raise DatasetError(
-            "This looks like a binary file (it contains NUL bytes, which text never does), "
-            f"perhaps a spreadsheet or database file. {_EXPORT_HINT}"
-        )
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if controls > 0.01 * len(sample):
-        raise DatasetError(
-            f"This looks like a binary file: {controls} of its first {len(sample)} bytes are "
-            f"control characters that text files do not contain. {_EXPORT_HINT}"
-        )
-
-
-def _bomless_utf16(raw: bytes) -> str | None:
-    """UTF-16 without a BOM puts a NUL beside every ASCII character, always on the same side."""
-    sample = raw[:4096]
-    half = max(len(sample) // 2, 1)
-    even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
-    if len(sample) % 2 == 0 and odd > 0.3 and even < 0.02:
-        return "utf-16-le"
-    if len(sample) % 2 == 0 and even > 0.3 and odd < 0.02:
-        return "utf-16-be"
-    return None
-
-
-def _sample(text: str) -> str:
-    sample = text[:_SAMPLE_CHARS]
-    if len(text) > _SAMPLE_CHARS and "\n" in sample:
+def _sample(decoding: Decoding) -> str:
+    """The head of the file in whole lines, with one kind of line ending."""
+    sample = decoding.head[:HEAD_CHARS]
+    if not (decoding.complete and len(decoding.head) <= HEAD_CHARS) and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
     return sample.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -222,9 +128,8 @@ def _score(rows: list[list[str]]) -> tuple[float, int, int] | None:
     return (exact + padded) / len(data), width, pad
 
 
-def _choose_delimiter(text: str) -> tuple[str, int]:
+def _choose_delimiter(sample: str) -> tuple[str, int]:
     """Sniffer's guess when it is at least as consistent as the best candidate, else the best."""
-    sample = _sample(text)
     scores = {d: s for d in DELIMITERS if (s := _score(_rows(sample, d))) is not None}
     if not scores:
         first = sample.split("\n", 1)[0][:80]
@@ -242,10 +147,6 @@ def _choose_delimiter(text: str) -> tuple[str, int]:
     if sniffed in scores and scores[sniffed][0] >= scores[best][0]:
         best = sniffed
     return best, scores[best][2]
-
-
-def _read_header(text: str, delimiter: str) -> list[str]:
-    return _rows(_sample(text), delimiter)[0]
 
 
 def _clean_names(raw_names: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -274,32 +175,106 @@ def _clean_names(raw_names: list[str]) -> tuple[list[str], list[str], list[str]]
     return unique, blank, notes
 
 
-def _parse(text: str, delimiter: str, names: list[str]) -> tuple[pd.DataFrame, list[tuple]]:
-    """The frame and the (line, fields) of each ragged row pandas skipped."""
+def _parse(
+    raw: bytes, decoding: Decoding, delimiter: str, names: list[str]
+) -> tuple[pd.DataFrame, list[tuple]]:
+    """The frame and the (line, fields) of each ragged row pandas skipped.
+
+    Read in chunks of rows straight from the bytes, each chunk split into its columns
+    at once: at the peak the table is in memory once, plus one chunk and one column.
+    A column whose chunks disagree on its type (numbers in one, text in another) is
+    read again as text throughout, which is what reading in one piece gives.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                header=0,
-                names=names,
-                index_col=False,
-                on_bad_lines="warn",
-                skipinitialspace=True,
-                low_memory=False,
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise DatasetError(
-                f"Could not read the file as CSV ({exc}). This usually means a double quote "
-                'is opened and never closed; make sure quoted values look like "like this".'
-            ) from exc
+        pieces = _read_columns(raw, decoding, delimiter, names)
+    mixed = _mixed_columns(pieces)
+    if mixed:
+        with warnings.catch_warnings():  # the skipped rows were counted in the first pass
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            pieces = _read_columns(raw, decoding, delimiter, names, dict.fromkeys(mixed, str))
+    frame = _combine(pieces, names)
     bad = [
         (int(m.group(1)), int(m.group(3)))
         for warning in caught
         for m in _BAD_LINE.finditer(str(warning.message))
     ]
     return frame, bad
+
+
+def _read_columns(
+    raw: bytes,
+    decoding: Decoding,
+    delimiter: str,
+    names: list[str],
+    dtype: dict[str, type] | None = None,
+) -> dict[str, list[pd.Series]]:
+    """Each column as the list of its pieces, one per chunk of rows."""
+    pieces: dict[str, list[pd.Series]] = {name: [] for name in names}
+    try:
+        reader = pd.read_csv(
+            io.BytesIO(raw),
+            sep=delimiter,
+            header=0,
+            names=names,
+            index_col=False,
+            on_bad_lines="warn",
+            skipinitialspace=True,
+            low_memory=False,
+            encoding=decoding.encoding,
+            encoding_errors=decoding.errors,
+            dtype=dtype,
+            chunksize=_CHUNK_ROWS,
+        )
+        with reader:
+            for chunk in reader:
+                for name in names:
+                    pieces[name].append(chunk[name].copy())  # frees the chunk's block
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DatasetError(
+            f"Could not read the file as CSV ({exc}). This usually means a double quote "
+            'is opened and never closed; make sure quoted values look like "like this".'
+        ) from exc
+    return pieces
+
+
+def _mixed_columns(pieces: dict[str, list[pd.Series]]) -> list[str]:
+    """Columns whose values are of different kinds in different chunks (numbers and text)."""
+    return [
+        name
+        for name, parts in pieces.items()
+        if len(kinds := _kinds_if_dtypes_differ(parts)) > 1 and not kinds <= {"i", "u", "f"}
+    ]
+
+
+def _combine(pieces: dict[str, list[pd.Series]], names: list[str]) -> pd.DataFrame:
+    """One frame, joined column by column; a text column with empty chunks stays text."""
+    if not any(pieces.values()):
+        return pd.DataFrame(columns=names)
+    columns = {}
+    for name in names:
+        parts = pieces.pop(name)
+        column = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        if _kinds_if_dtypes_differ(parts) == {"text"}:
+            column = column.astype(next(p.dtype for p in parts if p.notna().any()))
+        columns[name] = column
+        parts.clear()
+    return pd.DataFrame(columns, copy=False)
+
+
+def _kinds_if_dtypes_differ(parts: list[pd.Series]) -> set[str]:
+    """The kinds of a column's values in its pieces, when their dtypes are not all the same."""
+    if len({str(part.dtype) for part in parts}) <= 1:
+        return set()
+    return {_kind(part.dropna()) for part in parts} - {None}
+
+
+def _kind(values: pd.Series) -> str | None:
+    if values.empty:
+        return None
+    if pd.api.types.is_string_dtype(values):
+        return "text"
+    return values.infer_objects().dtype.kind
 
 
 def _ragged_notes(bad: list[tuple], n_rows: int, delimiter: str) -> list[str]:

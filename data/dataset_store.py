@@ -3,6 +3,11 @@
 The client's file name is shown to people but never used as a path: the folder is
 the hash of the bytes, so uploading the same file twice stores it once and a run's
 dataset reference still resolves after a restart.
+
+Several sessions may save the same upload at once. Each file is written under a
+temporary name of its own in the target folder and renamed into place, and meta.json
+comes last: a reader sees a whole file or none, and an upload with a meta.json has
+all its files.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -49,8 +55,9 @@ def save_upload(
     ref = content_ref(kind, identity or files)
     folder = upload_dir(workspace, ref)
     folder.mkdir(parents=True, exist_ok=True)
-    for file_name, payload in files.items():
-        _atomic_write(folder / file_name, payload)
+    if not _complete(folder, files):  # stored before: the same bytes, no need to write them
+        for file_name, payload in files.items():
+            _atomic_write(folder / file_name, payload)
     info = {"kind": kind, "name": name, "saved": time.time(), **(meta or {})}
     _atomic_write(folder / "meta.json", json.dumps(info).encode())
     return ref
@@ -74,7 +81,17 @@ def list_uploads(workspace: Path) -> list[tuple[str, dict[str, Any]]]:
     return sorted(found, key=lambda item: item[1].get("saved", 0), reverse=True)
 
 
+def _complete(folder: Path, files: dict[str, bytes]) -> bool:
+    return (folder / "meta.json").exists() and all((folder / name).exists() for name in files)
+
+
 def _atomic_write(path: Path, payload: bytes) -> None:
-    tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
-    tmp.write_bytes(payload)
-    os.replace(tmp, path)
+    """A temporary name no other writer shares, in the same folder, so the rename is atomic."""
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -22,6 +22,7 @@ import numpy as np
 from data.dataset import DatasetError, ImageData
 from data.images import (
     IMAGE_EXTENSIONS,
+    MAX_IMAGE_PIXELS,
     ImageDecodeError,
     check_target_shape,
     decode_image,
@@ -29,6 +30,9 @@ from data.images import (
 )
 
 __all__ = [
+    "MAX_ARCHIVE_BYTES",
+    "MAX_ARCHIVE_ENTRIES",
+    "MAX_COMPRESSION_RATIO",
     "ArchiveLimits",
     "ImageLoadResult",
     "gallery_indices",
@@ -41,17 +45,22 @@ _JUNK_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
 _SPLIT_NAMES = frozenset({"train", "training", "test", "testing", "val", "valid", "validation"})
 _CHUNK = 1 << 20
 
+# The limits README promises; each number lives here once.
+MAX_ARCHIVE_ENTRIES = 50_000
+MAX_ARCHIVE_BYTES = 1 << 30  # 1 GiB, uncompressed
+MAX_COMPRESSION_RATIO = 100.0  # 100:1, per entry and for the archive as a whole
+
 
 @dataclass(frozen=True)
 class ArchiveLimits:
     """How much an upload may cost us; the defaults fit a laptop with room to spare."""
 
-    max_entries: int = 50_000
-    max_total_bytes: int = 1 << 30
+    max_entries: int = MAX_ARCHIVE_ENTRIES
+    max_total_bytes: int = MAX_ARCHIVE_BYTES
     max_entry_bytes: int = 100 << 20
-    max_entry_ratio: float = 100.0
-    max_total_ratio: float = 100.0
-    max_pixels: int = 40_000_000
+    max_entry_ratio: float = MAX_COMPRESSION_RATIO
+    max_total_ratio: float = MAX_COMPRESSION_RATIO
+    max_pixels: int = MAX_IMAGE_PIXELS
     max_images: int = 20_000
     # A file smaller than this cannot hurt however well it compresses, and a plain
     # BMP icon can legitimately shrink 200:1, so ratios are judged above it only.

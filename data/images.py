@@ -23,7 +23,7 @@ from data.dataset import DatasetError
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "BMP", "WEBP", "GIF")
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".webp", ".gif"})
-DEFAULT_MAX_PIXELS = 40_000_000
+MAX_IMAGE_PIXELS = 40_000_000  # 40 megapixels, checked from the header before decoding
 
 # Transparent pixels are laid on white: icons and logos are drawn for light pages,
 # and on black their dark strokes would vanish.
@@ -48,7 +48,7 @@ def check_target_shape(size: int, channels: int) -> None:
 
 
 def decode_image(
-    raw: bytes, size: int, channels: int, max_pixels: int = DEFAULT_MAX_PIXELS
+    raw: bytes, size: int, channels: int, max_pixels: int = MAX_IMAGE_PIXELS
 ) -> np.ndarray:
     """Decode bytes to uint8 (size, size, channels), or raise ImageDecodeError.
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from data.dataset import Dataset, DatasetError, ImageData, Kind, TabularData
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,13 @@ def _load_upload(ref: str, workspace: Path, options: dict[str, Any]) -> Dataset:
             guessed_text, guessed_label = detect_text_columns(frame)
             text_col, label_col = text_col or guessed_text, label_col or guessed_label
         return Dataset(ref, name, validate_text_dataset(frame, text_col, label_col).data)
+    return uploaded_table(ref, name, frame, meta, options)
+
+
+def uploaded_table(
+    ref: str, name: str, frame: pd.DataFrame, meta: dict[str, Any], options: dict[str, Any]
+) -> Dataset:
+    """An uploaded CSV as a dataset; its target is the chosen column, by default the last."""
     target = options.get("target") or meta.get("target") or frame.columns[-1]
     if target not in frame.columns:
         raise DatasetError(

@@ -25,6 +25,10 @@ ColumnRole = Literal[
 Task = Literal["classification", "regression"]
 
 MAX_CLASSES = 100
+# A numeric target with more than this many distinct values, which are also more than
+# this share of the rows, is a quantity to predict (regression), not a set of codes.
+REGRESSION_MIN_DISTINCT = 20
+REGRESSION_MIN_DISTINCT_SHARE = 0.05
 MIN_ROWS = 10
 SAMPLE_SIZE = 1000
 TEXT_MEAN_LENGTH = 30
@@ -90,7 +94,10 @@ def infer_task(target: pd.Series) -> Task:
     if values.empty or types.is_bool_dtype(values) or not types.is_numeric_dtype(values):
         return "classification"
     n_unique = values.nunique()
-    if n_unique > 20 and n_unique / len(values) > 0.05:
+    if (
+        n_unique > REGRESSION_MIN_DISTINCT
+        and n_unique / len(values) > REGRESSION_MIN_DISTINCT_SHARE
+    ):
         return "regression"
     return "classification"
 
@@ -169,7 +176,7 @@ def _regression_rows(frame: pd.DataFrame, target: str) -> pd.DataFrame:
             f"Target {target!r} has the same value ({values.iloc[0]:g}) on every row, so there "
             "is nothing to predict; choose a column whose values vary."
         )
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: only the target column is new
     frame[target] = values
     return frame
 

@@ -2,13 +2,17 @@
 
 Everything the views need is saved as NumPy/JSON, so the dashboard shows a finished
 run without importing TensorFlow. Writes go to a temporary name and are renamed,
-so a killed worker never leaves half a file behind.
+so a killed worker never leaves half a file behind. The results of a run are written
+into a temporary folder inside the run folder and moved into place with meta.json
+last: a run folder has either all its results or none (readers look for meta.json).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +25,6 @@ from models.outcome import TrainOutcome
 PREDICTIONS = "predictions.npz"
 META = "meta.json"
 FEATURES_DIR = "features"
-
-
-def _atomic_save_npz(path: Path, **arrays: np.ndarray) -> None:
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, **arrays)
-    os.replace(tmp, path)
 
 
 def atomic_write_json(path: Path, value: Any) -> None:
@@ -42,7 +40,28 @@ def save_outcome(
     capabilities: Iterable[str],
     modality: str,
 ) -> None:
-    """Predictions, feature layers and meta.json (what the run can show, and its details)."""
+    """Write the results (predictions, feature layers, meta.json with what the run can show)
+    into a temporary folder, then move them in, meta.json last."""
+    run_dir = Path(run_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".results-", dir=run_dir))
+    try:
+        _write_results(staging, outcome, notes, capabilities, modality)
+        (run_dir / META).unlink(missing_ok=True)  # results saved before are void from here
+        shutil.rmtree(run_dir / FEATURES_DIR, ignore_errors=True)
+        os.replace(staging / FEATURES_DIR, run_dir / FEATURES_DIR)
+        os.replace(staging / PREDICTIONS, run_dir / PREDICTIONS)
+        os.replace(staging / META, run_dir / META)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_results(
+    folder: Path,
+    outcome: TrainOutcome,
+    notes: list[str],
+    capabilities: Iterable[str],
+    modality: str,
+) -> None:
     arrays = {
         "test_index": outcome.test_index,
         "y_true": outcome.y_true,
@@ -50,13 +69,11 @@ def save_outcome(
     }
     if outcome.proba is not None:
         arrays["proba"] = outcome.proba
-    _atomic_save_npz(run_dir / PREDICTIONS, **arrays)
-    features_dir = run_dir / FEATURES_DIR
-    features_dir.mkdir(exist_ok=True)
+    np.savez(folder / PREDICTIONS, **arrays)
+    features_dir = folder / FEATURES_DIR
+    features_dir.mkdir()
     for layer, values in outcome.features.items():
-        tmp = features_dir / f"{layer}.tmp.npy"
-        np.save(tmp, values.astype(np.float32))
-        os.replace(tmp, features_dir / f"{layer}.npy")
+        np.save(features_dir / f"{layer}.npy", values.astype(np.float32))
     meta = {
         "task": outcome.task,
         "class_names": outcome.class_names,
@@ -67,7 +84,7 @@ def save_outcome(
         "modality": modality,
         "capabilities": sorted(capabilities),
     }
-    atomic_write_json(run_dir / META, meta)
+    (folder / META).write_text(json.dumps(meta, indent=1))
 
 
 @dataclass(frozen=True)

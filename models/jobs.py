@@ -2,8 +2,13 @@
 
 The queue lives in the run store, not in memory: any tab (or the CLI) adds a run
 with status 'queued', and one scheduler thread per app process claims runs in
-order. A worker that dies, or a run left 'running' by a previous app process,
-is marked interrupted, never left running forever.
+order. A worker that dies, or a run left 'running' by a previous app process
+whose worker is gone, is marked interrupted, never left running forever.
+
+A worker outlives an app process that was killed. The next app process adopts
+such a worker: it counts against the concurrency limit, can be cancelled, and
+its run ends as the worker reports it. Liveness is decided by the process (pid
+and start time), never by an old heartbeat alone: a paused worker still lives.
 """
 
 from __future__ import annotations
@@ -15,23 +20,52 @@ import threading
 import time
 from dataclasses import dataclass
 
+from models.processes import ProcessId
 from models.spec import RunSpec
-from models.store import RunStore
+from models.store import Run, RunStore
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER_S = 15.0  # no heartbeat for this long and no live process: the worker is gone
-CANCEL_GRACE_S = 3.0  # a worker asked to stop gets this long before it is terminated
+STALE_AFTER_S = 15.0  # a run with no worker recorded for this long has none
+CANCEL_GRACE_S = 3.0  # a worker that neither stops nor saves this long after a cancel is killed
 SERVICE_RESTART_S = 10.0  # least time between two starts of the embedding service
 
 
 @dataclass
 class _Worker:
-    process: multiprocessing.process.BaseProcess
+    """A worker this manager looks after: one it spawned, or one it adopted (pid only)."""
+
+    process: multiprocessing.process.BaseProcess | None
+    adopted: ProcessId | None = None
     cancel_seen: float | None = None
+
+    def is_alive(self) -> bool:
+        if self.process is not None:
+            return self.process.is_alive()
+        return self.adopted is not None and self.adopted.is_alive()
+
+    def terminate(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+        elif self.adopted is not None:
+            self.adopted.terminate()
+
+    def join(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        if self.process is not None:
+            self.process.join(timeout)
+        while self.adopted is not None and self.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def ended_how(self) -> str:
+        code = self.process.exitcode if self.process is not None else None
+        if code is None:
+            return "the worker process ended without finishing its run"
+        return f"the worker process ended unexpectedly (exit code {code})"
 
 
 def _pid_alive(pid: int) -> bool:
+    """For runs recorded before workers were named by pid and start time."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -61,6 +95,7 @@ class JobManager:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._context = multiprocessing.get_context("spawn")
+        self.identity = ProcessId.current()
         self.recover()
         self._thread = threading.Thread(target=self._loop, name="glassbox-scheduler", daemon=True)
         self._thread.start()
@@ -80,6 +115,7 @@ class JobManager:
         self.concurrency = max(1, int(value))
 
     def running_here(self) -> list[str]:
+        """Runs whose workers this manager spawned or adopted; they count against concurrency."""
         with self._lock:
             return list(self._workers)
 
@@ -92,28 +128,44 @@ class JobManager:
         if self._service is not None:
             self._service.terminate()
         for worker in workers.values():
-            worker.process.terminate()
+            worker.terminate()
         for run_id, worker in workers.items():
-            worker.process.join(timeout)
+            worker.join(timeout)
             self.store.finish_if_running(run_id, "interrupted", "the app shut down during training")
 
     # --- the scheduler --------------------------------------------------------
 
     def recover(self) -> None:
-        """Mark runs whose worker is gone (app restarted, process killed) as interrupted."""
-        now = time.time()
+        """Adopt the live workers of a dead app process; mark runs whose worker is gone interrupted."""
         with self._lock:
             ours = set(self._workers)
         for run in self.store.list_runs(("running",)):
             if run.id in ours:
                 continue
-            stale = run.heartbeat is None or now - run.heartbeat > STALE_AFTER_S
-            if stale or (run.pid and not _pid_alive(run.pid)):
-                self.store.finish_if_running(
-                    run.id,
-                    "interrupted",
-                    "the worker stopped without finishing (killed or app restarted)",
-                )
+            owner = run.owner
+            if owner is not None and owner.is_alive():
+                continue  # another job manager (another app, or this one's twin) looks after it
+            if self._worker_alive(run):
+                adoptable = run.worker is not None and run.origin == "app"
+                if adoptable and self.store.adopt(run.id, owner, self.identity):
+                    log.info("adopted run %s, whose app process is gone", run.id)
+                    with self._lock:
+                        self._workers[run.id] = _Worker(None, adopted=run.worker)
+                continue  # a command-line run looks after itself; a starting one is awaited
+            self.store.finish_if_running(
+                run.id,
+                "interrupted",
+                "the worker stopped without finishing (killed or app restarted)",
+            )
+
+    @staticmethod
+    def _worker_alive(run: Run) -> bool:
+        if run.worker is not None:
+            return run.worker.is_alive()
+        last_sign = run.heartbeat or run.started or run.created
+        if time.time() - last_sign > STALE_AFTER_S:
+            return False  # no worker was ever recorded, or one recorded before start times
+        return run.pid is None or _pid_alive(run.pid)
 
     def _loop(self) -> None:
         last_recover = time.monotonic()
@@ -133,33 +185,39 @@ class JobManager:
 
     def _reap(self) -> None:
         with self._lock:
-            finished = {rid: w for rid, w in self._workers.items() if not w.process.is_alive()}
+            finished = {rid: w for rid, w in self._workers.items() if not w.is_alive()}
             for run_id in finished:
                 del self._workers[run_id]
         for run_id, worker in finished.items():
-            worker.process.join(0)
-            code = worker.process.exitcode
+            if worker.process is not None:
+                worker.process.join(0)
             if worker.cancel_seen is not None:
-                self.store.finish_if_running(run_id, "cancelled", "cancelled by the user")
-            else:
                 self.store.finish_if_running(
                     run_id,
-                    "interrupted",
-                    f"the worker process ended unexpectedly (exit code {code})",
+                    "cancelled",
+                    "cancelled by the user while it trained; it was stopped before it had results",
                 )
+            else:
+                self.store.finish_if_running(run_id, "interrupted", worker.ended_how())
 
     def _enforce_cancels(self) -> None:
+        """Kill a worker that was asked to stop and, after the grace, neither stops nor saves.
+
+        A Keras trainer stops by itself at the next batch; a scikit-learn fit cannot, and
+        is killed. A worker that is evaluating or saving is never killed (see store.SAVING).
+        """
         with self._lock:
             workers = dict(self._workers)
         now = time.monotonic()
         for run_id, worker in workers.items():
             run = self.store.get(run_id)
-            if run is None or not run.cancel_requested:
+            if run is not None and not run.cancel_requested:
                 continue
             if worker.cancel_seen is None:
                 worker.cancel_seen = now
-            elif now - worker.cancel_seen > CANCEL_GRACE_S and worker.process.is_alive():
-                worker.process.terminate()  # e.g. a scikit-learn fit that cannot be interrupted
+            elif now - worker.cancel_seen > CANCEL_GRACE_S and worker.is_alive():
+                if run is None or self.store.claim_termination(run_id):
+                    worker.terminate()
 
     def _keep_service_alive(self) -> None:
         """Start the embedding service, and start it again if it died."""
@@ -182,7 +240,7 @@ class JobManager:
         from models.worker import run_job
 
         while len(self.running_here()) < self.concurrency:
-            run_id = self.store.claim_next_queued()
+            run_id = self.store.claim_next_queued(self.identity)
             if run_id is None:
                 return
             process = self._context.Process(

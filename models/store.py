@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from models.processes import ProcessId
 from models.spec import RunSpec
+from models.store_schema import create_or_upgrade
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,48 +29,11 @@ if TYPE_CHECKING:
 ACTIVE = ("queued", "running")
 FINISHED = ("succeeded", "failed", "cancelled", "interrupted")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY,
-    created REAL NOT NULL,
-    started REAL,
-    finished REAL,
-    status TEXT NOT NULL,
-    spec TEXT NOT NULL,
-    dataset_name TEXT NOT NULL DEFAULT '',
-    epoch INTEGER NOT NULL DEFAULT 0,
-    epochs INTEGER NOT NULL DEFAULT 0,
-    progress REAL NOT NULL DEFAULT 0,
-    phase TEXT NOT NULL DEFAULT '',
-    pid INTEGER,
-    heartbeat REAL,
-    cancel_requested INTEGER NOT NULL DEFAULT 0,
-    error TEXT,
-    traceback TEXT,
-    final_metrics TEXT,
-    origin TEXT NOT NULL DEFAULT 'app'
-);
-CREATE TABLE IF NOT EXISTS epochs (
-    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    epoch INTEGER NOT NULL,
-    metrics TEXT NOT NULL,
-    PRIMARY KEY (run_id, epoch)
-);
-CREATE INDEX IF NOT EXISTS runs_status ON runs(status, created);
-CREATE TABLE IF NOT EXISTS embeddings (
-    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    layer TEXT NOT NULL,
-    key TEXT NOT NULL,
-    settings TEXT NOT NULL,
-    status TEXT NOT NULL,
-    progress REAL NOT NULL DEFAULT 0,
-    stage TEXT NOT NULL DEFAULT '',
-    error TEXT,
-    created REAL NOT NULL,
-    seconds REAL,
-    PRIMARY KEY (run_id, layer, key)
-);
-"""
+# How a running worker stands towards being stopped (the `endgame` column). A worker in
+# STOPPING saw the cancel and stops at its next safe point; in SAVING it is past the
+# point of no return, evaluating and saving; neither may be terminated. TERMINATING is
+# the job manager's claim before it kills a worker that did neither in time.
+TRAINING, STOPPING, SAVING, TERMINATING = "", "stopping", "saving", "terminating"
 
 
 @dataclass(frozen=True)
@@ -93,6 +58,22 @@ class Run:
     traceback: str | None
     final_metrics: dict[str, Any]
     origin: str
+    pid_started: float | None = None  # the worker's start time: pid and start time name it
+    owner_pid: int | None = None  # the app process whose job manager looks after the run
+    owner_started: float | None = None
+    endgame: str = TRAINING
+
+    @property
+    def worker(self) -> ProcessId | None:
+        if self.pid is None or self.pid_started is None:
+            return None
+        return ProcessId(self.pid, self.pid_started)
+
+    @property
+    def owner(self) -> ProcessId | None:
+        if self.owner_pid is None or self.owner_started is None:
+            return None
+        return ProcessId(self.owner_pid, self.owner_started)
 
     @property
     def duration(self) -> float | None:
@@ -133,7 +114,7 @@ class RunStore:
         self.path = self.workspace / "glassbox.db"
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+            create_or_upgrade(db)
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -200,8 +181,11 @@ class RunStore:
 
     # --- the scheduler's writes -------------------------------------------------
 
-    def claim_next_queued(self) -> str | None:
-        """Move the oldest queued run to running; one transaction, so two claimers never share."""
+    def claim_next_queued(self, owner: ProcessId | None = None) -> str | None:
+        """Move the oldest queued run to running; one transaction, so two claimers never share.
+
+        `owner` is the app process whose job manager will look after the run.
+        """
         with self.connect() as db:
             db.execute("BEGIN IMMEDIATE")
             row = db.execute(
@@ -211,12 +195,22 @@ class RunStore:
                 db.execute("COMMIT")
                 return None
             db.execute(
-                "UPDATE runs SET status = 'running', started = ?, heartbeat = ?, phase = 'starting'"
-                " WHERE id = ?",
-                (time.time(), time.time(), row["id"]),
+                "UPDATE runs SET status = 'running', started = ?, heartbeat = ?, phase = 'starting',"
+                " owner_pid = ?, owner_started = ? WHERE id = ? AND status = 'queued'",
+                (time.time(), time.time(), *_pid_and_start(owner), row["id"]),
             )
             db.execute("COMMIT")
             return row["id"]
+
+    def adopt(self, run_id: str, previous: ProcessId | None, owner: ProcessId) -> bool:
+        """Take over a running run from `previous` (its owner, now gone); only one taker wins."""
+        with self.connect() as db:
+            cursor = db.execute(
+                "UPDATE runs SET owner_pid = ?, owner_started = ? WHERE id = ?"
+                " AND status = 'running' AND owner_pid IS ? AND owner_started IS ?",
+                (*_pid_and_start(owner), run_id, *_pid_and_start(previous)),
+            )
+            return cursor.rowcount > 0
 
     def request_cancel(self, run_id: str) -> None:
         """A queued run is cancelled at once; a running one is asked to stop."""
@@ -228,6 +222,10 @@ class RunStore:
             )
             db.execute("UPDATE runs SET cancel_requested = 1 WHERE id = ?", (run_id,))
             db.execute("COMMIT")
+
+    def claim_termination(self, run_id: str) -> bool:
+        """The job manager may kill the worker only while it neither stops nor saves by itself."""
+        return self._move_endgame(run_id, (TRAINING,), TERMINATING)
 
     def finish_if_running(self, run_id: str, status: str, error: str | None = None) -> bool:
         """Close a run that is still marked running (the worker died or was stopped)."""
@@ -248,18 +246,50 @@ class RunStore:
 
     # --- the worker's writes ----------------------------------------------------
 
-    def mark_started(self, run_id: str, pid: int) -> None:
+    def mark_started(self, run_id: str, worker: ProcessId) -> bool:
+        """Record the worker of a running run; False if the run is gone or already closed."""
         now = time.time()
-        self._update(run_id, status="running", pid=pid, heartbeat=now, phase="loading data")
         with self.connect() as db:
-            db.execute("UPDATE runs SET started = COALESCE(started, ?) WHERE id = ?", (now, run_id))
+            cursor = db.execute(
+                "UPDATE runs SET pid = ?, pid_started = ?, heartbeat = ?, phase = 'loading data',"
+                " started = COALESCE(started, ?) WHERE id = ? AND status = 'running'",
+                (worker.pid, worker.started, now, now, run_id),
+            )
+            return cursor.rowcount > 0
 
     def heartbeat(self, run_id: str) -> bool:
-        """Record that the worker lives; returns whether a cancel was requested."""
+        """Record that the worker lives; returns whether it should stop.
+
+        It should when a cancel was requested, and when the run was deleted or closed
+        meanwhile: nobody waits for its results any more.
+        """
         with self.connect() as db:
             db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time.time(), run_id))
-            row = db.execute("SELECT cancel_requested FROM runs WHERE id = ?", (run_id,)).fetchone()
-        return bool(row and row["cancel_requested"])
+            row = db.execute(
+                "SELECT cancel_requested, status FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+        return row is None or bool(row["cancel_requested"]) or row["status"] != "running"
+
+    def enter_endgame(self, run_id: str, state: str) -> bool:
+        """The worker says it is STOPPING or SAVING; False once the manager claimed its kill."""
+        if state not in (STOPPING, SAVING):
+            raise ValueError(f"a worker cannot enter {state!r}")
+        allowed = (TRAINING,) if state == STOPPING else (TRAINING, STOPPING)
+        return self._move_endgame(run_id, allowed, state)
+
+    def _move_endgame(self, run_id: str, allowed: tuple[str, ...], state: str) -> bool:
+        with self.connect() as db:
+            cursor = db.execute(
+                f"UPDATE runs SET endgame = ? WHERE id = ? AND status = 'running'"
+                f" AND endgame IN ({','.join('?' * len(allowed))})",
+                (state, run_id, *allowed),
+            )
+            return cursor.rowcount > 0 or self._endgame(db, run_id) == state
+
+    @staticmethod
+    def _endgame(db: sqlite3.Connection, run_id: str) -> str | None:
+        row = db.execute("SELECT endgame FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return row["endgame"] if row else None
 
     def set_phase(self, run_id: str, phase: str) -> None:
         self._update(run_id, phase=phase)
@@ -271,14 +301,16 @@ class RunStore:
         """One transaction: the epoch row and the progress it implies land together."""
         with self.connect() as db:
             db.execute("BEGIN IMMEDIATE")
-            db.execute(
-                "INSERT OR REPLACE INTO epochs (run_id, epoch, metrics) VALUES (?, ?, ?)",
-                (run_id, epoch, json.dumps(_clean_metrics(metrics))),
-            )
-            db.execute(
-                "UPDATE runs SET epoch = ?, epochs = ?, progress = ?, heartbeat = ? WHERE id = ?",
-                (epoch, epochs, epoch / max(epochs, 1), time.time(), run_id),
-            )
+            if db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone():
+                db.execute(
+                    "INSERT OR REPLACE INTO epochs (run_id, epoch, metrics) VALUES (?, ?, ?)",
+                    (run_id, epoch, json.dumps(_clean_metrics(metrics))),
+                )
+                db.execute(
+                    "UPDATE runs SET epoch = ?, epochs = ?, progress = ?, heartbeat = ?"
+                    " WHERE id = ?",
+                    (epoch, epochs, epoch / max(epochs, 1), time.time(), run_id),
+                )
             db.execute("COMMIT")
 
     def finish(
@@ -288,19 +320,31 @@ class RunStore:
         final_metrics: dict[str, Any] | None = None,
         error: str | None = None,
         traceback: str | None = None,
-    ) -> None:
+    ) -> bool:
+        """running → a final status; False (and nothing written) for a closed or deleted run."""
         if status not in FINISHED:
             raise ValueError(f"not a finished status: {status}")
-        self._update(
-            run_id,
-            status=status,
-            finished=time.time(),
-            final_metrics=json.dumps(final_metrics or {}),
-            error=error,
-            traceback=traceback,
-            phase="",
-            progress=1.0 if status == "succeeded" else self.get(run_id).progress,
-        )
+        with self.connect() as db:
+            cursor = db.execute(
+                "UPDATE runs SET status = ?, finished = ?, final_metrics = ?, error = ?,"
+                " traceback = ?, phase = '',"
+                " progress = CASE WHEN ? = 'succeeded' THEN 1.0 ELSE progress END"
+                " WHERE id = ? AND status = 'running'",
+                (
+                    status,
+                    time.time(),
+                    json.dumps(final_metrics or {}),
+                    error,
+                    traceback,
+                    status,
+                    run_id,
+                ),
+            )
+            return cursor.rowcount > 0
+
+
+def _pid_and_start(process: ProcessId | None) -> tuple[int | None, float | None]:
+    return (process.pid, process.started) if process else (None, None)
 
 
 def _to_run(row: sqlite3.Row) -> Run:
@@ -323,4 +367,8 @@ def _to_run(row: sqlite3.Row) -> Run:
         traceback=row["traceback"],
         final_metrics=json.loads(row["final_metrics"]) if row["final_metrics"] else {},
         origin=row["origin"],
+        pid_started=row["pid_started"],
+        owner_pid=row["owner_pid"],
+        owner_started=row["owner_started"],
+        endgame=row["endgame"],
     )

@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         store.finish_if_running(run_id, "cancelled", "stopped from the command line")
         return 130
     run = store.get(run_id)
+    if run is None:
+        print(f"run {run_id} was deleted while it trained", file=sys.stderr)
+        return 1
     print(f"run {run_id}: {status}", json.dumps(run.final_metrics, indent=1))
     if run.error:
         print(run.traceback or run.error, file=sys.stderr)

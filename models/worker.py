@@ -18,9 +18,14 @@ from pathlib import Path
 from models.artifacts import save_outcome
 from models.kinds.base import ModelKind
 from models.outcome import TrainContext, TrainOutcome
-from models.store import RunStore
+from models.processes import ProcessId
+from models.store import SAVING, STOPPING, RunStore
 
 HEARTBEAT_S = 1.0
+# Every trainer sets the phase "evaluating" once its fit has returned. From there on a
+# cancel lets the run finish evaluating and saving: killing it would throw away the
+# training that already happened.
+PAST_TRAINING = ("evaluating", "saving")
 
 
 class _Heartbeat(threading.Thread):
@@ -48,8 +53,13 @@ def run_job(workspace: str, run_id: str) -> None:
 
 
 def execute(store: RunStore, run_id: str) -> str:
-    """Train the run and record how it ended; returns the final status."""
-    store.mark_started(run_id, os.getpid())
+    """Train the run and record how it ended; returns the final status.
+
+    A run that was deleted or closed before or while it trained is left alone:
+    nothing is recorded and the status it has (or "deleted") is returned.
+    """
+    if not store.mark_started(run_id, ProcessId.current()):
+        return _status_now(store, run_id)
     beat = _Heartbeat(store, run_id)
     if store.heartbeat(run_id):
         beat.cancel.set()
@@ -58,27 +68,48 @@ def execute(store: RunStore, run_id: str) -> str:
     try:
         kind, outcome = _train(store, run_id, ctx)
         status = "cancelled" if outcome.cancelled else "succeeded"
-        _finish_outcome(store, run_id, ctx, kind, outcome, status)
+        if not _finish_outcome(store, run_id, ctx, kind, outcome, status):
+            status = _status_now(store, run_id)
     except Exception as error:  # the run fails; the process and other runs do not
         status = "failed"
-        store.finish(
+        if not store.finish(
             run_id,
             "failed",
             error=f"{type(error).__name__}: {error}",
             traceback=traceback.format_exc(),
-        )
+        ):
+            status = _status_now(store, run_id)
     finally:
         beat.done.set()
     return status
 
 
+def _status_now(store: RunStore, run_id: str) -> str:
+    run = store.get(run_id)
+    return run.status if run else "deleted"
+
+
 def _context(store: RunStore, run_id: str, cancel: threading.Event) -> TrainContext:
+    """The trainer's view of the run; phases and cancel checks also tell the job manager
+    when this worker stops or saves by itself, so it is not killed meanwhile."""
+
+    def set_phase(phase: str) -> None:
+        if phase in PAST_TRAINING:
+            store.enter_endgame(run_id, SAVING)
+        store.set_phase(run_id, phase)
+
+    def cancelled() -> bool:
+        if not cancel.is_set():
+            return False
+        store.enter_endgame(run_id, STOPPING)  # a trainer that asks stops at a safe point
+        return True
+
     return TrainContext(
         run_dir=store.run_dir(run_id),
         log_epoch=lambda epoch, metrics, epochs: store.log_epoch(run_id, epoch, metrics, epochs),
-        set_phase=lambda phase: store.set_phase(run_id, phase),
+        set_phase=set_phase,
         set_progress=lambda epoch, epochs, frac: store.set_progress(run_id, epoch, epochs, frac),
-        cancelled=cancel.is_set,
+        cancelled=cancelled,
     )
 
 
@@ -124,7 +155,8 @@ def _finish_outcome(
     kind: ModelKind,
     outcome: TrainOutcome,
     status: str,
-) -> None:
+) -> bool:
+    """Save the results, then close the run; False if it was closed or deleted meanwhile."""
     from models import metrics
 
     ctx.set_phase("saving")
@@ -136,12 +168,14 @@ def _finish_outcome(
         final["train_samples_per_s"] = (
             outcome.train_samples * outcome.epochs_run / outcome.fit_seconds
         )
-    store.finish(run_id, status, final_metrics=final)
+    if not store.finish(run_id, status, final_metrics=final):
+        return False
     if status == "succeeded" and outcome.features:
         try:
             _request_default_embedding(store, run_id, next(iter(outcome.features)))
         except Exception:  # the run has succeeded; Explore asks again when opened
             pass
+    return True
 
 
 def _request_default_embedding(store: RunStore, run_id: str, layer: str) -> None:

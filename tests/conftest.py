@@ -117,14 +117,33 @@ def app_server(tmp_path: Path) -> Iterator[str]:
         stop_app(process)
 
 
+def in_ci() -> bool:
+    """.ci/run sets CI=true: there a missing piece fails the run instead of skipping tests."""
+    return os.environ.get("CI") == "true"
+
+
+def missing(message: str) -> None:
+    """Something a test needs is not installed: skip here, fail in CI."""
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def require_package(name: str):
+    """Import a pinned package; without it, skip locally and fail in CI."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        missing(f"{name} is not installed: pip install -r requirements-dev.txt")
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium under Playwright. Missing browser: skip locally, fail in CI."""
     if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"{CHROMIUM} is missing: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

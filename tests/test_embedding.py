@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.sparse.csgraph import connected_components
-from sklearn.datasets import make_blobs
+from sklearn.datasets import load_digits, make_blobs
+from sklearn.decomposition import PCA
 from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors, kneighbors_graph
 
@@ -33,6 +34,26 @@ def features() -> np.ndarray:
     return blobs()
 
 
+@pytest.fixture(scope="module")
+def digits() -> np.ndarray:
+    """8×8 handwritten digits (ships with scikit-learn): curved classes a linear map folds.
+
+    Gaussian blobs are no test of a non-linear map: PCA to 2-D already keeps their
+    neighbourhoods at 0.946, over any fixed threshold one would pick.
+    """
+    return load_digits().data.astype(np.float32)
+
+
+def trust(reference: np.ndarray, coords: np.ndarray) -> float:
+    return float(trustworthiness(reference, coords, n_neighbors=10))
+
+
+def pca_trust(x: np.ndarray, reference: np.ndarray | None = None, dims: int = 2) -> float:
+    """The baseline every map must beat: a linear projection of the same data."""
+    coords = PCA(dims, random_state=0).fit_transform(x)
+    return trust(x if reference is None else reference, coords)
+
+
 @pytest.mark.parametrize("n_components", [2, 3])
 def test_output_shape_and_dtype(features: np.ndarray, n_components: int) -> None:
     coords = embed(features, EmbeddingSettings(n_components=n_components, n_epochs=50))
@@ -51,9 +72,9 @@ def test_same_seed_gives_identical_coordinates(features: np.ndarray) -> None:
     assert not np.array_equal(first, other_seed)
 
 
-def test_clusters_are_trustworthy(features: np.ndarray) -> None:
-    coords = embed(features)
-    assert trustworthiness(features, coords, n_neighbors=10) >= 0.9
+def test_the_map_keeps_neighbourhoods_that_pca_loses(digits: np.ndarray) -> None:
+    kept = trust(digits, embed(digits))
+    assert kept >= 0.95 and kept >= pca_trust(digits) + 0.1  # measured 0.987 against 0.830
 
 
 def test_landmark_start_above_two_thousand_points() -> None:
@@ -61,7 +82,7 @@ def test_landmark_start_above_two_thousand_points() -> None:
     settings = EmbeddingSettings(seed=2, deterministic=True)
     coords = embed(x, settings)
     np.testing.assert_array_equal(coords, embed(x, settings))
-    assert trustworthiness(x, coords, n_neighbors=10) >= 0.9
+    assert trust(x, coords) > pca_trust(x)
     _, near = NearestNeighbors(n_neighbors=11).fit(coords).kneighbors(coords)
     assert (labels[near[:, 1:]] == labels[:, None]).mean() >= 0.98  # blobs kept apart
     for blob in np.unique(labels):  # and each blob kept whole, not torn into islands
@@ -69,12 +90,21 @@ def test_landmark_start_above_two_thousand_points() -> None:
         assert connected_components(graph, directed=False)[0] == 1
 
 
-def test_cosine_ignores_row_scale(features: np.ndarray) -> None:
-    scales = np.random.default_rng(0).uniform(1.0, 100.0, size=(len(features), 1))
-    scaled = (features * scales).astype(np.float32)
+def test_landmark_start_beats_pca_above_two_thousand_points(digits: np.ndarray) -> None:
+    jittered = digits[:600] + np.random.default_rng(5).normal(0, 1, (600, 64))
+    x = np.vstack([digits, jittered.astype(np.float32)])
+    kept = trust(x, embed(x, EmbeddingSettings(seed=2, deterministic=True)))
+    assert kept >= 0.95 and kept >= pca_trust(x) + 0.1  # measured 0.987 against 0.824
+
+
+def test_cosine_ignores_row_scale(digits: np.ndarray) -> None:
+    scales = np.random.default_rng(0).uniform(1.0, 100.0, size=(len(digits), 1))
+    scaled = (digits * scales).astype(np.float32)
     coords = embed(scaled, EmbeddingSettings(metric="cosine"))
-    unit = features / np.linalg.norm(features, axis=1, keepdims=True)
-    assert trustworthiness(unit, coords, n_neighbors=10) >= 0.9
+    unit = digits / np.linalg.norm(digits, axis=1, keepdims=True)
+    kept = trust(unit, coords)
+    assert kept >= 0.95  # measured 0.984; PCA of the unit rows 0.832, of the scaled 0.654
+    assert kept >= max(pca_trust(unit), pca_trust(scaled, reference=unit)) + 0.1
 
 
 def test_settings_key_is_stable_and_distinguishes_settings() -> None:
@@ -187,13 +217,13 @@ def test_aligned_frames_of_an_unchanged_snapshot_stay_put() -> None:
         assert displacement < 0.25 * spread  # ~0.17 measured; independent maps ~0.35
 
 
-def test_aligned_frames_follow_changing_snapshots() -> None:
-    final = blobs(n=500, dims=16, seed=2)
+def test_aligned_frames_follow_changing_snapshots(digits: np.ndarray) -> None:
+    final = digits[:500]
     noise = np.random.default_rng(3).normal(size=final.shape).astype(np.float32) * final.std()
     snapshots = [(1 - a) * noise + a * final for a in (0.3, 0.6, 1.0)]
     frames = embed_aligned(snapshots, EmbeddingSettings(n_components=3))
     assert [frame.shape for frame in frames] == [(500, 3)] * 3
-    assert trustworthiness(final, frames[-1], n_neighbors=10) >= 0.9
+    assert trust(final, frames[-1]) >= pca_trust(final, dims=3) + 0.03  # 0.988 against 0.928
 
 
 def test_aligned_rejects_mismatched_snapshots() -> None:

@@ -183,3 +183,58 @@ def test_probes_refuse_the_wrong_architecture(cnn, vit):
         CnnProbe(vit[1])
     with pytest.raises(ValueError, match="no 2-D convolutions"):
         first_conv_kernels(vit[1])
+
+
+# --- Grad-CAM with a known answer -------------------------------------------------------
+
+SIDE, QUADRANT = 16, 8
+
+
+def _top_left_reader():
+    """A CNN whose class 0 sees only the top-left quadrant: bright there means class 0.
+
+    conv_1 passes brightness through (kernel 1/255); `features` averages the top-left
+    quadrant of that map and fires above 1/4; the output turns it into +/- logits.
+    """
+    import keras
+
+    inputs = keras.Input((SIDE, SIDE, 1))
+    conv = keras.layers.Conv2D(1, 1, use_bias=False, name="conv_1")
+    maps = keras.layers.ReLU(name="relu_1")(conv(inputs))
+    reader = keras.layers.Dense(1, activation="relu", name="features")
+    hidden = reader(keras.layers.Flatten()(maps))
+    head = keras.layers.Dense(2, name="output")
+    model = keras.Model(inputs, head(hidden))
+    conv.set_weights([np.full((1, 1, 1, 1), 1 / 255, dtype=np.float32)])
+    mask = np.zeros((SIDE, SIDE), dtype=np.float32)
+    mask[:QUADRANT, :QUADRANT] = 1 / QUADRANT**2
+    reader.set_weights([mask.reshape(-1, 1), np.array([-0.25], dtype=np.float32)])
+    head.set_weights([np.array([[1.0, -1.0]], dtype=np.float32), np.zeros(2, np.float32)])
+    return model
+
+
+def _square_at(row: int, col: int) -> np.ndarray:
+    image = np.zeros((SIDE, SIDE, 1), dtype=np.uint8)
+    image[row : row + 6, col : col + 6] = 255
+    return image
+
+
+def test_grad_cam_lights_the_quadrant_the_model_reads():
+    from models.image.probes import CnnProbe
+
+    probe = CnnProbe(_top_left_reader())
+    seen = probe.inspect(_square_at(1, 1))  # a square inside the top-left quadrant
+    assert seen.cam_class == 0 and seen.proba[0] > 0.5
+    np.testing.assert_allclose(seen.cam, _square_at(1, 1)[..., 0] / 255, atol=1e-6)
+    assert seen.cam[:QUADRANT, :QUADRANT].sum() == seen.cam.sum() > 0
+
+
+def test_grad_cam_is_dark_for_what_the_model_does_not_read():
+    from models.image.probes import CnnProbe
+
+    probe = CnnProbe(_top_left_reader())
+    unseen = probe.inspect(_square_at(9, 9), class_index=0)  # bottom-right: ignored
+    np.testing.assert_allclose(unseen.proba, [0.5, 0.5])
+    assert not unseen.cam.any()
+    against = probe.inspect(_square_at(1, 1), class_index=1)  # evidence for class 0 only
+    assert not against.cam.any()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
+from tests.conftest import require_package
+
+keras = require_package("keras")
 
 
 def _tiny_model(learning_rate: float):

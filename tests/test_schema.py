@@ -7,7 +7,15 @@ import pandas as pd
 import pytest
 
 from data.dataset import DatasetError
-from data.schema import MAX_CLASSES, TargetCheck, check_target, infer_columns, infer_task
+from data.schema import (
+    MAX_CLASSES,
+    REGRESSION_MIN_DISTINCT,
+    REGRESSION_MIN_DISTINCT_SHARE,
+    TargetCheck,
+    check_target,
+    infer_columns,
+    infer_task,
+)
 
 
 def role_of(values, name="col") -> str:
@@ -210,3 +218,44 @@ def test_regression_target_must_be_numeric():
 def test_regression_target_from_numeric_strings_is_coerced():
     check = check_target(labelled([str(i / 2) for i in range(12)]), "y", task="regression")
     assert check.frame["y"].tolist() == [i / 2 for i in range(12)]
+
+
+# --- the boundaries README states: 20/21 distinct numbers, the 5 % line, 100/101 classes ---
+
+
+def test_the_documented_rule_constants():
+    assert (REGRESSION_MIN_DISTINCT, REGRESSION_MIN_DISTINCT_SHARE, MAX_CLASSES) == (20, 0.05, 100)
+
+
+def _numbers(distinct: int, rows: int) -> pd.Series:
+    return pd.Series([float(i % distinct) for i in range(rows)])
+
+
+@pytest.mark.parametrize("distinct, task", [(20, "classification"), (21, "regression")])
+def test_more_than_20_distinct_numbers_is_regression(distinct, task):
+    assert infer_task(_numbers(distinct, 200)) == task  # 10 % of the rows: above the share line
+
+
+@pytest.mark.parametrize("rows, task", [(420, "classification"), (419, "regression")])
+def test_distinct_numbers_must_be_more_than_5_percent_of_the_rows(rows, task):
+    """21 distinct values are exactly 5 % of 420 rows, and just over 5 % of 419."""
+    assert infer_task(_numbers(21, rows)) == task
+
+
+def _classes(n: int) -> pd.DataFrame:
+    return labelled([f"class {i}" for i in range(n)] * 2)
+
+
+def test_a_target_may_have_100_classes():
+    assert check_target(_classes(100), "y").frame["y"].nunique() == 100
+
+
+def test_a_target_with_101_classes_is_refused():
+    with pytest.raises(DatasetError, match="101 classes, more than the 100"):
+        check_target(_classes(101), "y")
+
+
+@pytest.mark.parametrize("distinct, task", [(100, "classification"), (101, "regression")])
+def test_more_than_100_numeric_classes_turn_into_regression(distinct, task):
+    frame = labelled([i % distinct for i in range(40 * distinct)])  # under the 5 % line
+    assert check_target(frame, "y").task == task

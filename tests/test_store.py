@@ -5,8 +5,10 @@ import sqlite3
 
 import pytest
 
+from models import store_schema
+from models.processes import ProcessId
 from models.spec import RunSpec
-from models.store import RunStore
+from models.store import SAVING, STOPPING, TERMINATING, RunStore
 
 SPEC = RunSpec("builtin:iris", "mlp", {"epochs": 3}, seed=1)
 
@@ -119,3 +121,97 @@ def test_spec_json_round_trip():
 def test_spec_rejects_bad_test_size():
     with pytest.raises(ValueError, match="test_size"):
         RunSpec("builtin:iris", "mlp", test_size=0.9)
+
+
+# --- guarded status transitions ---------------------------------------------------
+
+ME = ProcessId.current()
+
+
+def test_finish_closes_only_a_running_run(store):
+    run_id = store.create_run(SPEC)
+    store.claim_next_queued()
+    assert store.finish_if_running(run_id, "interrupted", "worker gone")
+    assert store.finish(run_id, "succeeded", {"accuracy": 1.0}) is False
+    run = store.get(run_id)
+    assert run.status == "interrupted" and run.final_metrics == {}
+
+
+def test_finish_and_mark_started_of_a_deleted_run_write_nothing_and_do_not_raise(store):
+    run_id = store.create_run(SPEC, status="running")
+    store.delete(run_id)
+    assert store.finish(run_id, "failed", error="x") is False
+    assert store.mark_started(run_id, ME) is False
+    store.log_epoch(run_id, 1, {"loss": 1.0}, 3)
+    assert store.get(run_id) is None
+
+
+def test_mark_started_never_reopens_a_closed_run(store):
+    run_id = store.create_run(SPEC)
+    store.request_cancel(run_id)  # cancelled while queued
+    assert store.mark_started(run_id, ME) is False
+    assert store.get(run_id).status == "cancelled"
+
+
+def test_mark_started_records_the_worker_by_pid_and_start_time(store):
+    run_id = store.create_run(SPEC, status="running", origin="cli")
+    assert store.mark_started(run_id, ME)
+    assert store.get(run_id).worker == ME
+
+
+def test_heartbeat_tells_the_worker_of_a_deleted_or_closed_run_to_stop(store):
+    deleted = store.create_run(SPEC, status="running")
+    store.delete(deleted)
+    assert store.heartbeat(deleted) is True
+    closed = store.create_run(SPEC, status="running")
+    store.finish_if_running(closed, "interrupted")
+    assert store.heartbeat(closed) is True
+
+
+def test_a_saving_worker_cannot_be_claimed_for_termination(store):
+    run_id = store.create_run(SPEC, status="running")
+    assert store.enter_endgame(run_id, SAVING)
+    assert store.claim_termination(run_id) is False
+    assert store.get(run_id).endgame == SAVING
+
+
+def test_a_worker_being_terminated_cannot_start_saving(store):
+    run_id = store.create_run(SPEC, status="running")
+    assert store.claim_termination(run_id)
+    assert store.enter_endgame(run_id, STOPPING) is False
+    assert store.enter_endgame(run_id, SAVING) is False
+    assert store.get(run_id).endgame == TERMINATING
+
+
+def test_a_stopping_worker_may_go_on_to_save(store):
+    run_id = store.create_run(SPEC, status="running")
+    assert store.enter_endgame(run_id, STOPPING)
+    assert store.claim_termination(run_id) is False
+    assert store.enter_endgame(run_id, SAVING)
+
+
+def test_only_one_app_process_adopts_a_run(store):
+    run_id = store.create_run(SPEC)
+    dead_owner = ProcessId(999_999, 1.0)
+    store.claim_next_queued(dead_owner)
+    assert store.adopt(run_id, dead_owner, ME)
+    assert store.adopt(run_id, dead_owner, ProcessId(ME.pid, ME.started + 1)) is False
+    assert store.get(run_id).owner == ME
+
+
+def test_a_store_from_before_the_new_columns_gets_them(tmp_path):
+    folder = tmp_path / "old"
+    (folder / "runs").mkdir(parents=True)
+    old_schema = store_schema.SCHEMA
+    for column in store_schema.ADDED_COLUMNS:
+        old_schema = "\n".join(line for line in old_schema.splitlines() if column not in line)
+    old_schema = old_schema.replace("DEFAULT 'app',\n);", "DEFAULT 'app'\n);")
+    with sqlite3.connect(folder / "glassbox.db") as db:
+        db.executescript(old_schema)
+        db.execute(
+            "INSERT INTO runs (id, created, status, spec) VALUES ('20240101-000000-abcd', 0,"
+            " 'succeeded', ?)",
+            (SPEC.to_json(),),
+        )
+    run = RunStore(folder).get("20240101-000000-abcd")
+    assert run.status == "succeeded" and run.worker is None and run.endgame == ""

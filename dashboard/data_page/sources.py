@@ -12,8 +12,10 @@ import streamlit as st
 
 from dashboard.data_page.earlier_uploads import pick_earlier_upload
 from dashboard.modality import modality_of
-from dashboard.services import get_store, load_dataset
+from dashboard.services import cached_dataset, get_store, load_dataset, remember_dataset
 from data.dataset import DatasetError
+
+_READ_UPLOAD = "csv_upload_read"  # session key: (file id, reference or None, notes or error)
 
 
 def builtin_source() -> None:
@@ -42,10 +44,6 @@ def builtin_source() -> None:
 
 
 def csv_table_source() -> None:
-    from data.csv_loader import read_csv_bytes
-    from data.dataset_store import save_upload
-
-    store = get_store()
     upload = st.file_uploader(
         "CSV file (comma, semicolon, tab or pipe separated)",
         key="csv_upload",
@@ -53,15 +51,12 @@ def csv_table_source() -> None:
     )
     ref = None
     if upload is not None:
-        raw = upload.getvalue()
-        try:
-            result = read_csv_bytes(raw)
-        except DatasetError as error:
-            st.error(f"Could not read **{upload.name}**: {error}")
+        ref, messages = _read_csv_upload(upload)
+        if ref is None:
+            st.error(f"Could not read **{upload.name}**: {messages[0]}")
             return
-        for note in result.notes:
+        for note in messages:
             st.info(note)
-        ref = save_upload(store.workspace, "tabular", upload.name, {"source.csv": raw})
     if ref is None:
         earlier = pick_earlier_upload("tabular", "…or a CSV uploaded earlier", key="csv_earlier")
         ref = earlier.ref if earlier else None
@@ -73,6 +68,47 @@ def csv_table_source() -> None:
         modality_of(dataset.kind).render_summary(dataset)
     except DatasetError as error:
         st.error(str(error))
+
+
+def _read_csv_upload(upload) -> tuple[str | None, list[str]]:
+    """(reference, notes), or (None, [why it cannot be read]).
+
+    Read, checked and stored once per upload: every later rerun (any click on the
+    page) finds the answer in the session, and the parsed table in the dataset cache.
+    """
+    seen = st.session_state.get(_READ_UPLOAD)
+    if seen is not None and seen[0] == upload.file_id:
+        return seen[1], seen[2]
+    with st.spinner(
+        f"Reading {upload.name} ({upload.size / 1e6:.0f} MB); this happens once per file…",
+        show_time=True,
+    ):
+        answer = _parse_and_store(upload.name, upload.getvalue())
+    st.session_state[_READ_UPLOAD] = (upload.file_id, *answer)
+    return answer
+
+
+def _parse_and_store(name: str, raw: bytes) -> tuple[str | None, list[str]]:
+    """Keyed by the content hash: bytes already parsed by any session are not parsed again."""
+    from data.csv_loader import read_csv_bytes
+    from data.dataset_store import content_ref, read_meta, save_upload
+    from data.registry import uploaded_table
+
+    workspace = get_store().workspace
+    ref = content_ref("tabular", {"source.csv": raw})
+    if cached_dataset(ref) is not None:
+        try:
+            return ref, read_meta(workspace, ref).get("notes", [])
+        except DatasetError:
+            pass  # its folder was removed meanwhile: store it again
+    try:
+        result = read_csv_bytes(raw)
+    except DatasetError as error:
+        return None, [str(error)]
+    meta = {"notes": result.notes}
+    ref = save_upload(workspace, "tabular", name, {"source.csv": raw}, meta)
+    remember_dataset(uploaded_table(ref, name, result.frame, meta, {}))
+    return ref, result.notes
 
 
 def text_source() -> None:
