@@ -25,7 +25,7 @@ def _outcome(layers: int = 3) -> TrainOutcome:
 
 
 def test_saved_results_load_back(tmp_path):
-    save_outcome(tmp_path, _outcome(), ["a note"])
+    save_outcome(tmp_path, _outcome(), ["a note"], {"features"}, "tabular")
     results = load_results(tmp_path)
     assert results.notes == ["a note"] and results.feature_layers == [
         "layer_0",
@@ -51,14 +51,14 @@ def test_saving_that_stops_part_way_leaves_no_results_at_all(tmp_path, monkeypat
 
     monkeypatch.setattr(np, "save", save_then_fail)
     with pytest.raises(OSError):
-        save_outcome(tmp_path, _outcome(), [])
+        save_outcome(tmp_path, _outcome(), [], (), "tabular")
     assert load_results(tmp_path) is None
     assert list(tmp_path.iterdir()) == [], "no result file and no temporary folder is left"
 
 
 def test_saving_again_replaces_every_earlier_result(tmp_path):
-    save_outcome(tmp_path, _outcome(layers=3), ["first"])
-    save_outcome(tmp_path, _outcome(layers=1), ["second"])
+    save_outcome(tmp_path, _outcome(layers=3), ["first"], (), "tabular")
+    save_outcome(tmp_path, _outcome(layers=1), ["second"], (), "tabular")
     results = load_results(tmp_path)
     assert results.notes == ["second"] and results.feature_layers == ["layer_0"]
     assert [p.name for p in (tmp_path / artifacts.FEATURES_DIR).iterdir()] == ["layer_0.npy"]
