@@ -1,0 +1,105 @@
+"""A big table's rows of one split as model-ready numpy arrays, with bounded memory.
+
+Training reads the file in order and shuffles within windows of `shuffle_window` rows:
+each window is permuted with a generator seeded by (seed, epoch), so epochs see different
+orders, the same seed gives the same batches, and memory holds one window, not the table.
+A table that fits in one window is shuffled as a whole, as the in-memory path does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from data.bigtable.reader import BadLines, TableReader
+from data.bigtable.rowkeys import SPLIT_NAMES
+from data.bigtable.sources import TableSource
+from data.bigtable.stats import split_of
+from data.bigtable.transform import TableTransform
+
+SHUFFLE_WINDOW = 65_536
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Rows of one split from one record batch: features, labels, row numbers in the table."""
+
+    x: np.ndarray
+    y: np.ndarray
+    rows: np.ndarray
+
+
+def split_chunks(
+    source: TableSource,
+    transform: TableTransform,
+    split: str,
+    bad_lines: BadLines = "fail",
+) -> Iterator[Chunk]:
+    """Every usable row of `split` ('train', 'validation' or 'test'), in file order."""
+    wanted = SPLIT_NAMES[split]
+    plan = transform.stats.split
+    columns = transform.columns
+    if plan.key_column and plan.key_column not in columns:
+        columns = [*columns, plan.key_column]
+    first = 0
+    for batch in TableReader(source, bad_lines).batches(columns):
+        y, usable = transform.labels(batch)
+        keep = usable & (split_of(batch, first, plan) == wanted)
+        rows = np.flatnonzero(keep) + first
+        first += batch.num_rows
+        if len(rows):
+            part = batch.filter(keep)
+            yield Chunk(transform.features(part), y[keep], rows)
+
+
+def training_batches(
+    source: TableSource,
+    transform: TableTransform,
+    batch_size: int,
+    epoch: int = 0,
+    split: str = "train",
+    shuffle_window: int = SHUFFLE_WINDOW,
+    bad_lines: BadLines = "fail",
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(x, y) batches of `batch_size` rows (the last may be smaller), shuffled by window."""
+    rng = np.random.default_rng([transform.stats.split.seed, epoch])
+    held_x: list[np.ndarray] = []
+    held_y: list[np.ndarray] = []
+    held = 0
+    for chunk in split_chunks(source, transform, split, bad_lines):
+        held_x.append(chunk.x)
+        held_y.append(chunk.y)
+        held += len(chunk.y)
+        if held >= shuffle_window:
+            x, y = _shuffled(held_x, held_y, rng)
+            full = len(y) - len(y) % batch_size
+            yield from _cut(x[:full], y[:full], batch_size)
+            held_x, held_y, held = [x[full:]], [y[full:]], len(y) - full
+    if held:
+        x, y = _shuffled(held_x, held_y, rng)
+        yield from _cut(x, y, batch_size)
+
+
+def evaluation_batches(
+    source: TableSource,
+    transform: TableTransform,
+    split: str,
+    batch_rows: int = 8192,
+    bad_lines: BadLines = "fail",
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(x, y) of a split in file order, for validation during training."""
+    for chunk in split_chunks(source, transform, split, bad_lines):
+        yield from _cut(chunk.x, chunk.y, batch_rows)
+
+
+def _shuffled(xs: list[np.ndarray], ys: list[np.ndarray], rng: np.random.Generator):
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    order = rng.permutation(len(y))
+    return x[order], y[order]
+
+
+def _cut(x: np.ndarray, y: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    for start in range(0, len(y), size):
+        yield x[start : start + size], y[start : start + size]

@@ -1,0 +1,170 @@
+"""What a big table holds, shown before anything is loaded into memory.
+
+Two steps, because a person should see the columns at once but an exact count of a 5 GB
+CSV takes a full read: `quick_look` reads only the first rows (and Parquet's footers,
+which hold the row count), `profile` streams the whole table once with a progress hook
+and counts rows, gaps and the values of every column with few distinct values, so the
+class balance of whichever target is chosen later is already known. It also keeps a
+uniform random sample of rows (the same rows every time), from which column types and
+roles are inferred with the same code as the in-memory path. Both are cached on disk by
+the table's identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from data.bigtable.cache import cached
+from data.bigtable.convert import label_texts
+from data.bigtable.reader import BadLines, TableReader
+from data.bigtable.rowkeys import BottomK, unit_hash
+from data.bigtable.sources import TableSource
+
+HEAD_ROWS = 1000
+SAMPLE_ROWS = 10_000  # the uniform sample that column roles are inferred from
+COUNTED_VALUES = 200  # a column with more distinct values gets no value counts
+SAMPLE_SEED = 7_919  # not a split seed, so the sample is independent of the splits
+Progress = Callable[[float], None]  # fraction done, 0..1
+
+
+@dataclass(frozen=True)
+class QuickLook:
+    """The columns and first rows; the row count when the files store it (Parquet)."""
+
+    name: str
+    format: str
+    files: int
+    bytes: int
+    schema: pa.Schema
+    head: pa.Table
+    rows: int | None
+
+
+@dataclass(frozen=True)
+class TableProfile:
+    """One full pass: exact counts, gaps per column, value counts, a random sample."""
+
+    rows: int
+    schema: pa.Schema
+    missing: dict[str, int]
+    value_counts: dict[str, dict[str, int] | None]  # None: too many distinct values
+    sample: pa.Table  # SAMPLE_ROWS rows chosen by a fixed hash of the row number
+    skipped_lines: int = 0
+    skipped_examples: list[int] = field(default_factory=list)
+    missing_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def class_balance(self, target: str) -> dict[str, int] | None:
+        """Rows per value of the target, commonest first; None if it has too many values."""
+        counts = self.value_counts.get(target)
+        if counts is None:
+            return None
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.skipped_lines:
+            shown = ", ".join(map(str, self.skipped_examples[:5]))
+            notes.append(
+                f"Skipped {self.skipped_lines:,} line(s) whose number of fields differs from "
+                f"the header (first at line {shown})."
+            )
+        for column, files in self.missing_columns.items():
+            notes.append(
+                f"Column {column!r} is missing from {len(files)} file(s) (such as "
+                f"{files[0]!r}); its values there count as gaps."
+            )
+        if len(self.sample) < self.rows:
+            notes.append(
+                f"Column types and roles are judged on a random sample of {len(self.sample):,} "
+                f"of the {self.rows:,} rows."
+            )
+        return notes
+
+
+def quick_look(source: TableSource, bad_lines: BadLines = "skip") -> QuickLook:
+    """Only what the start of the table and the Parquet footers tell: fast at any size."""
+    reader = TableReader(source, bad_lines)
+    batches, rows = [], 0
+    for batch in reader.batches():
+        batches.append(batch)
+        rows += batch.num_rows
+        if rows >= HEAD_ROWS:
+            break
+    head = pa.Table.from_batches(batches, schema=reader.schema).slice(0, HEAD_ROWS)
+    return QuickLook(
+        name=source.name,
+        format=source.format,
+        files=len(source.files),
+        bytes=source.size,
+        schema=reader.schema,
+        head=head,
+        rows=reader.stored_rows(),
+    )
+
+
+def profile(
+    source: TableSource,
+    workspace: Path,
+    bad_lines: BadLines = "fail",
+    progress: Progress | None = None,
+) -> TableProfile:
+    """The full pass, computed once per version of the files (cached in the workspace)."""
+    return cached(
+        workspace,
+        source,
+        "profile",
+        {"bad_lines": bad_lines, "sample": SAMPLE_ROWS, "counted": COUNTED_VALUES},
+        lambda: _profile(source, bad_lines, progress),
+    )
+
+
+def _profile(source: TableSource, bad_lines: BadLines, progress: Progress | None) -> TableProfile:
+    reader = TableReader(source, bad_lines)
+    names = reader.schema.names
+    missing = dict.fromkeys(names, 0)
+    counts: dict[str, dict[str, int] | None] = {
+        f.name: ({} if _countable(f.type) else None) for f in reader.schema
+    }
+    sampler = BottomK(SAMPLE_ROWS)
+    rows = 0
+    on_bytes = (lambda done, total: progress(done / max(total, 1))) if progress else None
+    for batch in reader.batches(progress=on_bytes):
+        for name, column in zip(names, batch.columns, strict=True):
+            missing[name] += column.null_count
+            if counts[name] is not None:
+                counts[name] = _add_counts(counts[name], column)
+        units = unit_hash(np.arange(rows, rows + batch.num_rows, dtype=np.int64), SAMPLE_SEED)
+        sampler.offer(batch, units)
+        rows += batch.num_rows
+    sample, _ = sampler.result()
+    return TableProfile(
+        rows=rows,
+        schema=reader.schema,
+        missing=missing,
+        value_counts=counts,
+        sample=sample if sample is not None else reader.schema.empty_table(),
+        skipped_lines=reader.report.skipped_count,
+        skipped_examples=list(reader.report.skipped_lines),
+        missing_columns=dict(reader.report.missing_columns),
+    )
+
+
+def _countable(kind: pa.DataType) -> bool:
+    return not (pa.types.is_temporal(kind) or pa.types.is_null(kind))
+
+
+def _add_counts(into: dict[str, int], column: pa.Array) -> dict[str, int] | None:
+    """Value counts merged into `into`; None once the column has too many distinct values."""
+    pairs = pc.value_counts(label_texts(column.drop_null()))
+    values = pairs.field("values").to_pylist()
+    if len(values) > COUNTED_VALUES:
+        return None
+    for value, count in zip(values, pairs.field("counts").to_pylist(), strict=True):
+        into[value] = into.get(value, 0) + count
+    return into if len(into) <= COUNTED_VALUES else None

@@ -1,0 +1,307 @@
+"""Record batches from a table on disk, in file order, with one schema for every file.
+
+Everything that reads a big table (preview, statistics, training, evaluation) goes through
+`TableReader.batches`, so all of them see the same columns parsed to the same types. CSV
+column types are fixed from the first block of the first file and then imposed on every
+block and file: a streaming parser that re-guessed per block could call a column numbers in
+one part and text in another. Each file is checked against the size and modification time
+it had when the table was opened, before and after every batch, so a file replaced or
+deleted mid-read fails the read instead of mixing two versions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+
+from data.bigtable.sources import DataFile, TableSource
+from data.dataset import DatasetError
+
+BadLines = Literal["fail", "skip"]
+CSV_BLOCK_BYTES = 4 << 20
+PARQUET_BATCH_ROWS = 64 * 1024
+_CONVERSION = re.compile(r"In CSV column #(\d+): Row #(\d+): CSV conversion error to (\w+)")
+Progress = Callable[[int, int], None]  # (bytes done, bytes in total)
+
+
+@dataclass
+class ReadReport:
+    """What a read met on the way; filled while batches are being read."""
+
+    skipped_lines: list[int] = field(default_factory=list)  # line numbers, first few only
+    skipped_count: int = 0
+    missing_columns: dict[str, list[str]] = field(default_factory=dict)  # column -> files
+
+
+class TableReader:
+    """Reads a `TableSource`; `schema` is the table's columns and types for every file."""
+
+    def __init__(self, source: TableSource, bad_lines: BadLines = "fail") -> None:
+        self.source, self.bad_lines = source, bad_lines
+        self.report = ReadReport()
+        self._file_schemas: dict[str, pa.Schema] = {}
+        self._bad_line: DatasetError | None = None
+        self.schema = self._csv_schema() if source.format == "csv" else self._parquet_schema()
+
+    def batches(
+        self, columns: list[str] | None = None, progress: Progress | None = None
+    ) -> Iterator[pa.RecordBatch]:
+        """The table's rows in order, as record batches holding `columns` (default: all)."""
+        wanted = list(columns) if columns is not None else self.schema.names
+        unknown = [c for c in wanted if c not in self.schema.names]
+        if unknown:
+            raise DatasetError(
+                f"{self.source.name} has no column {unknown[0]!r}; its columns are "
+                f"{', '.join(self.schema.names[:30])}."
+            )
+        target_schema = pa.schema([self.schema.field(c) for c in wanted])
+        done, total = 0, self.source.size
+        for data_file in self.source.files:
+            _check_unchanged(data_file)
+            read = self._csv_file if self.source.format == "csv" else self._parquet_file
+            for batch, position in read(data_file, target_schema):
+                _check_unchanged(data_file)
+                yield batch
+                if progress is not None:
+                    progress(done + min(position, data_file.size), total)
+            done += data_file.size
+
+    def stored_rows(self) -> int | None:
+        """Parquet files say how many rows they hold; a CSV has to be read to know."""
+        if self.source.format != "parquet":
+            return None
+        return sum(pq.ParquetFile(f.path).metadata.num_rows for f in self.source.files)
+
+    # CSV -----------------------------------------------------------------------------------
+
+    def _csv_schema(self) -> pa.Schema:
+        first = self.source.files[0]
+        reader = self._open_csv(first, None)
+        schema = reader.schema
+        reader.close()
+        fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in schema]
+        for data_file in self.source.files[1:]:
+            names = self._open_csv(data_file, None, header_only=True).schema.names
+            if names != schema.names:
+                raise DatasetError(
+                    f"{_relative(self.source, data_file)!r} has the columns {names[:8]}, but "
+                    f"{_relative(self.source, first)!r} has {schema.names[:8]}. Every CSV file "
+                    "of one table needs the same header; move the others to their own folder."
+                )
+        return _with_partitions(pa.schema(fields), self.source)
+
+    def _open_csv(
+        self, data_file: DataFile, types: pa.Schema | None, header_only: bool = False
+    ) -> pcsv.CSVStreamingReader:
+        try:
+            self._raw = pa.OSFile(str(data_file.path))
+        except OSError as exc:
+            raise _unreadable(self.source, data_file, exc) from None
+        compression = data_file.compression
+        stream = pa.CompressedInputStream(self._raw, compression) if compression else self._raw
+        convert = pcsv.ConvertOptions(
+            column_types={f.name: f.type for f in types} if types is not None else None,
+            include_columns=types.names if types is not None else None,
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        )
+        block = 64 << 10 if header_only else CSV_BLOCK_BYTES
+        handler = self._bad_line_handler(data_file) if types is not None else _skip
+        parse = pcsv.ParseOptions(invalid_row_handler=handler)
+        try:
+            return pcsv.open_csv(
+                stream,
+                read_options=pcsv.ReadOptions(block_size=block, use_threads=False),
+                parse_options=parse,
+                convert_options=convert,
+            )
+        except pa.ArrowInvalid as exc:
+            raise self._csv_error(data_file, exc) from None
+        except (OSError, EOFError) as exc:
+            raise _unreadable(self.source, data_file, exc) from None
+
+    def _csv_file(
+        self, data_file: DataFile, schema: pa.Schema
+    ) -> Iterator[tuple[pa.RecordBatch, int]]:
+        """Batches and how far into the file (in bytes on disk) each one ends."""
+        own = [f for f in schema if f.name not in data_file.partition]
+        reader = self._open_csv(data_file, pa.schema(own))
+        raw = self._raw
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except pa.ArrowInvalid as exc:
+                raise self._csv_error(data_file, exc) from None
+            except OSError as exc:
+                raise _unreadable(self.source, data_file, exc) from None
+            yield _add_partitions(batch, data_file, schema), raw.tell()
+
+    def _bad_line_handler(self, data_file: DataFile) -> Callable:
+        """Skips and counts a ragged line, or keeps its description for the error.
+
+        The parser may offer the same line twice (once when it cuts blocks), and lines come
+        in order, so a number not above the last one seen is a repeat.
+        """
+        report, last = self.report, [0]
+
+        def handle(row: pcsv.InvalidRow) -> str:
+            if row.number is not None and row.number <= last[0]:
+                return "skip" if self.bad_lines == "skip" else "error"
+            last[0] = row.number or last[0]
+            if self.bad_lines == "skip":
+                report.skipped_count += 1
+                if len(report.skipped_lines) < 10:
+                    report.skipped_lines.append(row.number)
+                return "skip"
+            self._bad_line = DatasetError(
+                f"Line {row.number} of {_relative(self.source, data_file)!r} has "
+                f"{row.actual_columns} fields where the header has {row.expected_columns} "
+                f"(it starts {row.text[:60]!r}). Usually a text value holds the delimiter "
+                "without quotes: fix that line, or choose to skip bad lines (they are counted "
+                "and reported)."
+            )
+            return "error"
+
+        return handle
+
+    def _csv_error(self, data_file: DataFile, exc: pa.ArrowInvalid) -> DatasetError:
+        text = str(exc)
+        if self._bad_line is not None:
+            return self._bad_line
+        match = _CONVERSION.search(text)
+        if match:
+            column = self.schema.names[int(match.group(1))]
+            value = text.rsplit("invalid value", 1)[-1].strip()
+            return DatasetError(
+                f"Line {match.group(2)} of {_relative(self.source, data_file)!r}: column "
+                f"{column!r} holds {value}, but its first rows held only {match.group(3)} "
+                "values. Fix that value in the file, or write the column with one kind of value."
+            )
+        return DatasetError(
+            f"{_relative(self.source, data_file)!r} could not be read as CSV ({text}). "
+            "Open it in the program that made it and export it again as CSV UTF-8."
+        )
+
+    # Parquet -------------------------------------------------------------------------------
+
+    def _parquet_schema(self) -> pa.Schema:
+        """One schema for all files; a column whose types can't be reconciled is refused."""
+        schemas: dict[DataFile, pa.Schema] = {}
+        for data_file in self.source.files:
+            try:
+                schemas[data_file] = pq.read_schema(data_file.path)
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise _unreadable(self.source, data_file, exc) from None
+        try:
+            unified = pa.unify_schemas(list(schemas.values()), promote_options="permissive")
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            raise self._diverging(schemas) from None
+        for name in unified.names:
+            lacking = [_relative(self.source, f) for f, s in schemas.items() if name not in s.names]
+            if lacking:
+                self.report.missing_columns[name] = lacking
+        self._file_schemas = {str(f.path): s for f, s in schemas.items()}
+        return _with_partitions(unified, self.source)
+
+    def _diverging(self, schemas: dict[DataFile, pa.Schema]) -> DatasetError:
+        seen: dict[str, tuple[pa.DataType, DataFile]] = {}
+        for data_file, schema in schemas.items():
+            for f in schema:
+                first = seen.setdefault(f.name, (f.type, data_file))
+                if first[0] != f.type:
+                    return DatasetError(
+                        f"The Parquet files disagree on column {f.name!r}: it is {first[0]} in "
+                        f"{_relative(self.source, first[1])!r} but {f.type} in "
+                        f"{_relative(self.source, data_file)!r}. Rewrite the files with one type "
+                        "for it (for example with one Spark job), or move the odd files out."
+                    )
+        return DatasetError(f"The Parquet files in {self.source.name!r} have different columns.")
+
+    def _parquet_file(
+        self, data_file: DataFile, schema: pa.Schema
+    ) -> Iterator[tuple[pa.RecordBatch, int]]:
+        own = self._file_schemas[str(data_file.path)]
+        present = [f.name for f in schema if f.name in own.names]
+        try:
+            parquet = pq.ParquetFile(data_file.path)
+            rows, done = max(parquet.metadata.num_rows, 1), 0
+            for batch in parquet.iter_batches(PARQUET_BATCH_ROWS, columns=present):
+                done += batch.num_rows
+                position = data_file.size * done // rows
+                yield _conform(_add_partitions(batch, data_file, schema), schema), position
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _unreadable(self.source, data_file, exc) from None
+
+
+def _skip(row: pcsv.InvalidRow) -> str:
+    """Guessing the types from the first block: its bad lines are reported by the real read."""
+    return "skip"
+
+
+def _with_partitions(schema: pa.Schema, source: TableSource) -> pa.Schema:
+    for name in source.partition_columns:
+        if name not in schema.names:
+            schema = schema.append(pa.field(name, pa.string()))
+    return schema
+
+
+def _add_partitions(
+    batch: pa.RecordBatch, data_file: DataFile, schema: pa.Schema
+) -> pa.RecordBatch:
+    for name, value in data_file.partition.items():
+        if name in schema.names and name not in batch.schema.names:
+            batch = batch.append_column(name, pa.array([value] * batch.num_rows, pa.string()))
+    return batch
+
+
+def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """Columns in the table's order and types; a column this file lacks is all gaps."""
+    arrays = []
+    for f in schema:
+        if f.name in batch.schema.names:
+            column = batch.column(f.name)
+            arrays.append(column if column.type == f.type else column.cast(f.type))
+        else:
+            arrays.append(pa.nulls(batch.num_rows, f.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _check_unchanged(data_file: DataFile) -> None:
+    try:
+        info = os.stat(data_file.path)
+    except FileNotFoundError:
+        raise DatasetError(
+            f"{str(data_file.path)!r} was deleted while it was being read. Put the file back "
+            "(or choose the table again) and start once more."
+        ) from None
+    if info.st_size != data_file.size or info.st_mtime_ns != data_file.mtime_ns:
+        raise DatasetError(
+            f"{str(data_file.path)!r} changed while it was being read (it was {data_file.size:,} "
+            f"bytes, now {info.st_size:,}). Wait until whatever writes it has finished, then "
+            "choose the table again."
+        )
+
+
+def _unreadable(source: TableSource, data_file: DataFile, exc: Exception) -> DatasetError:
+    if isinstance(exc, FileNotFoundError) or not data_file.path.exists():
+        _check_unchanged(data_file)
+    kind = "Parquet" if source.format == "parquet" else "CSV"
+    return DatasetError(
+        f"{_relative(source, data_file)!r} could not be read as {kind} ({exc}). It may be "
+        "damaged or still being written; write it again, or move it out of the folder."
+    )
+
+
+def _relative(source: TableSource, data_file: DataFile) -> str:
+    if data_file.path == source.path:
+        return source.name
+    return data_file.path.relative_to(source.path).as_posix()

@@ -1,0 +1,77 @@
+"""The streamed statistics and transform equal the in-memory preprocessing on the same rows.
+
+The table is small enough that the quantile sample holds every training row, so the
+medians are exact and the two paths must agree to float32 rounding; the CSV is read in
+16 KB blocks so the statistics are merged over many batches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from data.bigtable import reader
+from data.bigtable.preview import profile
+from data.bigtable.rowkeys import TRAIN, SplitPlan, assign, unit_hash
+from data.bigtable.sources import open_source
+from data.bigtable.stats import table_stats
+from data.bigtable.transform import TableTransform
+from data.csv_loader import read_csv_bytes
+from data.schema import check_target
+from data.tabular_prep import build_preprocessor
+from tests.bigtable_files import N_ROWS, write_mixed_csv
+
+SPLIT = SplitPlan(test=0.2, validation=0.25, seed=3)
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    root = tmp_path_factory.mktemp("roots")
+    path = write_mixed_csv(root / "mixed.csv")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GLASSBOX_DATA_ROOTS", str(root))
+        patch.setattr(reader, "CSV_BLOCK_BYTES", 16 << 10)
+        source = open_source("mixed.csv", root)
+        table_profile = profile(source, tmp_path_factory.mktemp("ws"))
+        stats = table_stats(source, table_profile, "target", SPLIT)
+        transform = TableTransform(stats)
+        batches = list(reader.TableReader(source).batches(transform.columns))
+    streamed = np.concatenate([transform.features(b) for b in batches])
+    frame = read_csv_bytes(path.read_bytes()).frame
+    checked = check_target(frame, "target").frame
+    split = assign(unit_hash(np.arange(N_ROWS), SPLIT.seed), SPLIT)
+    train = np.flatnonzero(split[checked.index.to_numpy()] == TRAIN)
+    plan = build_preprocessor(checked, "target")
+    plan.transformer.fit(checked[plan.feature_columns].iloc[train])
+    in_memory = plan.transformer.transform(checked[plan.feature_columns])
+    return stats, transform, streamed[checked.index.to_numpy()], in_memory, plan, len(batches)
+
+
+def test_read_in_many_batches(both):
+    assert both[5] > 10
+
+
+def test_same_columns_roles_and_notes(both):
+    stats, transform, _, _, plan, _ = both
+    assert set(stats.feature_columns) == set(plan.feature_columns)
+    assert set(plan.feature_columns) == {"age", "income", "colour", "city", "member", "signup"}
+    assert stats.dropped == plan.dropped
+    assert set(stats.dropped) == {"row_id", "country", "blank"}
+    assert all(note in stats.notes for note in plan.notes)
+    names = [str(n) for n in plan.transformer.get_feature_names_out()]
+    assert transform.feature_names == names
+    assert "colour=(other)" in names and "age.missing" in names and "signup.hour" in names
+
+
+def test_same_features_within_float32_rounding(both):
+    _, _, streamed, in_memory, _, _ = both
+    assert streamed.shape == in_memory.shape
+    assert streamed.dtype == np.float32
+    np.testing.assert_allclose(streamed, in_memory, rtol=1e-5, atol=1e-5)
+
+
+def test_statistics_are_of_training_rows_only(both):
+    stats = both[0]
+    expected = int(round(N_ROWS * 0.98 * 0.8 * 0.75))
+    assert abs(stats.train_rows - expected) < 0.06 * expected
+    assert stats.target.class_names == ["high", "low", "mid"]
