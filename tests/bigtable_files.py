@@ -47,3 +47,13 @@ def write_mixed_csv(path: Path, rows: int = N_ROWS, seed: int = 0) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     mixed_frame(rows, seed).to_csv(path, index=False)
     return path
+
+
+def numbered_csv(path: Path, rows: int, ragged_line: int | None = None) -> Path:
+    """`id,x,label` rows; line `ragged_line` (1-based, the header is line 1) gets a 4th field."""
+    lines = ["id,x,label"] + [f"{i},{i % 97 / 7:.4f},{'ab'[i % 2]}" for i in range(rows)]
+    if ragged_line is not None:
+        lines[ragged_line - 1] += ",extra"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path

@@ -2,8 +2,9 @@
 
 A row's split comes from a hash of its key (its row number, or a key column the person
 chose) and the seed, so every pass over the file agrees on it, any pass can start anywhere,
-and the same seed gives the same split next week. pandas' `hash_array` is a keyed SipHash:
-vectorised, and the same in every process (Python's own `hash` is salted per process).
+and the same seed gives the same split next week. pandas' `hash_array` is vectorised and
+the same in every process (Python's own `hash` is salted per process); it ignores its key
+for numbers, so the seed is mixed in by hashing the key's hash XOR a word made from the seed.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def unit_hash(keys: np.ndarray | pa.Array, seed: int) -> np.ndarray:
         keys = keys.to_numpy(zero_copy_only=False)
     if keys.dtype == object:
         keys = np.asarray([str(k) for k in keys], dtype=object)
-    hashed = pd.util.hash_array(keys, hash_key=_key(seed), categorize=False)
+    hashed = pd.util.hash_array(keys, categorize=False)
+    hashed = pd.util.hash_array(hashed ^ _seed_word(seed), categorize=False)
     return (hashed >> np.uint64(11)).astype(np.float64) * _UNIT
 
 
@@ -58,8 +60,9 @@ def batch_units(batch: pa.RecordBatch, first_row: int, plan: SplitPlan) -> np.nd
     return unit_hash(batch.column(plan.key_column), plan.seed)
 
 
-def _key(seed: int) -> str:
-    return f"{int(seed) % 10**16:016d}"
+def _seed_word(seed: int) -> np.uint64:
+    word = pd.util.hash_array(np.asarray([int(seed)], dtype=np.int64))[0]
+    return np.uint64(word) ^ np.uint64(0x9E3779B97F4A7C15)
 
 
 class BottomK:
