@@ -161,10 +161,10 @@ def _countable(kind: pa.DataType) -> bool:
 
 def _add_counts(into: dict[str, int], column: pa.Array) -> dict[str, int] | None:
     """Value counts merged into `into`; None once the column has too many distinct values."""
-    pairs = pc.value_counts(label_texts(column.drop_null()))
-    values = pairs.field("values").to_pylist()
-    if len(values) > COUNTED_VALUES:
+    pairs = pc.value_counts(column.drop_null())
+    if len(pairs) > COUNTED_VALUES:
         return None
+    values = label_texts(pairs.field("values")).to_pylist()
     for value, count in zip(values, pairs.field("counts").to_pylist(), strict=True):
         into[value] = into.get(value, 0) + count
     return into if len(into) <= COUNTED_VALUES else None

@@ -60,6 +60,7 @@ def write_csv(path: Path, rows: int, seed: int = 0, chunk_rows: int = 500_000) -
     from pyarrow import csv
 
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     compression = {".gz": "gzip", ".zst": "zstd"}.get(path.suffix)
     with pa.output_stream(path, compression=compression) as sink:
         writer = None
@@ -79,6 +80,7 @@ def write_parquet(
     import pyarrow.parquet as pq
 
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if partition_by is None:
         writer = None
         for chunk in table_chunks(rows, seed, chunk_rows):
