@@ -75,3 +75,24 @@ def test_statistics_are_of_training_rows_only(both):
     expected = int(round(N_ROWS * 0.98 * 0.8 * 0.75))
     assert abs(stats.train_rows - expected) < 0.06 * expected
     assert stats.target.class_names == ["high", "low", "mid"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2021-03-04", "2020-12-31", None, "2024-02-29"],
+        ["2021-03-04 10:30:00", None, "2020-12-31 23:59:59", "2024-02-29 00:00:00"],
+        ["04/03/2021", "31/12/2020", None, "29/02/2024"],  # not ISO: parsed by pandas
+        ["2021-03-04T10:30:00+02:00", None, "2020-12-31T23:59:59Z", "2024-02-29T00:00:00Z"],
+    ],
+)
+def test_dates_as_text_give_the_in_memory_calendar_parts(values):
+    import pandas as pd
+    import pyarrow as pa
+
+    from data.bigtable.convert import date_parts
+    from data.tabular_prep import expand_dates
+
+    expected = expand_dates(pd.DataFrame({"d": values}), hour_columns=["d"])
+    found = date_parts(pa.array(values, pa.string()), with_hour=True)
+    np.testing.assert_array_equal(found, expected)

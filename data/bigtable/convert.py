@@ -45,17 +45,27 @@ def booleans(column: pa.Array) -> np.ndarray:
 
 def date_parts(column: pa.Array, with_hour: bool) -> np.ndarray:
     """year, month, day of week, day of year (and hour) as tabular_prep.expand_dates."""
-    kind = column.type
+    original, kind = column, column.type
     if pa.types.is_timestamp(kind) and kind.tz is not None:
         column = column.cast(pa.timestamp(kind.unit))  # the stored instant, read as UTC
         kind = column.type
-    if not (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        column, kind = _iso_timestamps(column), pa.timestamp("s")
+    if column is None or not (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
         hours = ["value"] if with_hour else []
-        return tabular_prep.expand_dates(_frame(column), hour_columns=hours)
+        return tabular_prep.expand_dates(_frame(original), hour_columns=hours)
     parts = [pc.year(column), pc.month(column), pc.day_of_week(column), pc.day_of_year(column)]
     if with_hour:
         parts.append(pc.hour(column) if pa.types.is_timestamp(kind) else pc.multiply(parts[0], 0))
     return np.column_stack([_to_numpy(p.cast(pa.float64())) for p in parts])
+
+
+def _iso_timestamps(column: pa.Array) -> pa.Array | None:
+    """ISO 8601 text ('2021-03-04', '2021-03-04 10:00:00') parsed by Arrow; None otherwise."""
+    try:
+        return column.cast(pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def texts(column: pa.Array) -> pa.Array:

@@ -83,12 +83,10 @@ class TableReader:
 
     def _csv_schema(self) -> pa.Schema:
         first = self.source.files[0]
-        reader = self._open_csv(first, None)
-        schema = reader.schema
-        reader.close()
+        schema = self._csv_header(first, 0)
         fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in schema]
         for data_file in self.source.files[1:]:
-            names = self._open_csv(data_file, None, header_only=True).schema.names
+            names = self._csv_header(data_file, 64 << 10).names
             if names != schema.names:
                 raise DatasetError(
                     f"{_relative(self.source, data_file)!r} has the columns {names[:8]}, but "
@@ -97,8 +95,14 @@ class TableReader:
                 )
         return _with_partitions(pa.schema(fields), self.source)
 
+    def _csv_header(self, data_file: DataFile, block: int) -> pa.Schema:
+        """Columns and types guessed from the first block (`block` bytes; 0: the usual)."""
+        reader = self._open_csv(data_file, None, block)
+        self._raw.close()
+        return reader.schema
+
     def _open_csv(
-        self, data_file: DataFile, types: pa.Schema | None, header_only: bool = False
+        self, data_file: DataFile, types: pa.Schema | None, block: int = 0
     ) -> pcsv.CSVStreamingReader:
         try:
             self._raw = pa.OSFile(str(data_file.path))
@@ -112,7 +116,7 @@ class TableReader:
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         )
-        block = 64 << 10 if header_only else CSV_BLOCK_BYTES
+        block = block or CSV_BLOCK_BYTES
         handler = self._bad_line_handler(data_file) if types is not None else _skip
         parse = pcsv.ParseOptions(invalid_row_handler=handler)
         try:
@@ -134,16 +138,19 @@ class TableReader:
         own = [f for f in schema if f.name not in data_file.partition]
         reader = self._open_csv(data_file, pa.schema(own))
         raw = self._raw
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                return
-            except pa.ArrowInvalid as exc:
-                raise self._csv_error(data_file, exc) from None
-            except OSError as exc:
-                raise _unreadable(self.source, data_file, exc) from None
-            yield _add_partitions(batch, data_file, schema), raw.tell()
+        try:
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    return
+                except pa.ArrowInvalid as exc:
+                    raise self._csv_error(data_file, exc) from None
+                except OSError as exc:
+                    raise _unreadable(self.source, data_file, exc) from None
+                yield _add_partitions(batch, data_file, schema), raw.tell()
+        finally:
+            raw.close()
 
     def _bad_line_handler(self, data_file: DataFile) -> Callable:
         """Skips and counts a ragged line, or keeps its description for the error.

@@ -114,14 +114,19 @@ class BottomK:
 
 
 class ArrayBottomK:
-    """BottomK for rows of numpy arrays (values, labels, row numbers) of equal length."""
+    """BottomK for rows of numpy arrays (values, labels, row numbers) of equal length.
 
-    def __init__(self, k: int) -> None:
+    Given the number of rows to come (`expected`), rows whose hash is well above k/expected
+    are turned away at once instead of being copied and trimmed later; if fewer rows come,
+    the sample is smaller, and still uniform.
+    """
+
+    def __init__(self, k: int, expected: int | None = None) -> None:
         self.k = k
         self.units: list[np.ndarray] = []
         self.parts: list[tuple[np.ndarray, ...]] = []
         self.held = 0
-        self.threshold = np.inf
+        self.threshold = min(1.0, 1.5 * k / expected + 0.001) if expected else np.inf
 
     def offer(self, units: np.ndarray, *arrays: np.ndarray) -> None:
         keep = units < self.threshold

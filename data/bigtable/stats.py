@@ -169,17 +169,19 @@ def _split_note(split: SplitPlan) -> str:
 class _Moments:
     """Count, mean and squared deviations per column, plus a row sample for the median."""
 
-    def __init__(self) -> None:
+    def __init__(self, expected_rows: int) -> None:
         self.n = self.mean = self.m2 = None
         self.rows = 0
-        self.sample = ArrayBottomK(QUANTILE_SAMPLE)
+        self.sample = ArrayBottomK(QUANTILE_SAMPLE, expected_rows)
 
     def add(self, values: np.ndarray, units: np.ndarray) -> None:
-        present = ~np.isnan(values)
-        n_b = present.sum(axis=0).astype(np.float64)
-        sums = np.where(present, values, 0.0).sum(axis=0)
+        gaps = np.isnan(values)
+        n_b = (len(values) - gaps.sum(axis=0)).astype(np.float64)
+        sums = np.nansum(values, axis=0)
         mean_b = np.divide(sums, n_b, out=np.zeros_like(sums), where=n_b > 0)
-        m2_b = (np.where(present, values - mean_b, 0.0) ** 2).sum(axis=0)
+        deviations = values - mean_b
+        deviations[gaps] = 0.0
+        m2_b = np.einsum("ij,ij->j", deviations, deviations)
         if self.n is None:
             self.n, self.mean, self.m2 = n_b, mean_b, m2_b
         else:
@@ -233,8 +235,9 @@ class _Pass:
 
     def __init__(self, roles, hours, target: TargetPlan, split: SplitPlan) -> None:
         self.roles, self.hours, self.target, self.split = roles, hours, target, split
-        self.numeric = _Moments()
-        self.dates = {c: _Moments() for c in roles.get("datetime", [])}
+        expected = int(target.usable_rows * (1 - split.test) * (1 - split.validation))
+        self.numeric = _Moments(expected)
+        self.dates = {c: _Moments(expected) for c in roles.get("datetime", [])}
         self.ones = dict.fromkeys(roles.get("boolean", []), 0)
         self.zeros = dict.fromkeys(roles.get("boolean", []), 0)
         self.levels: dict[str, dict[str, int]] = {c: {} for c in roles.get("categorical", [])}
