@@ -8,7 +8,7 @@ import pytest
 from sklearn import metrics
 
 from data.bigtable import reader
-from data.bigtable.batches import split_chunks, training_batches
+from data.bigtable.batches import split_chunks, training_batches, windows
 from data.bigtable.rowkeys import (
     TEST,
     TRAIN,
@@ -129,6 +129,19 @@ def test_each_training_row_comes_once_per_epoch_in_a_new_order(streamed):
         [x for x, _ in training_batches(source, transform, 64, 0, shuffle_window=500)]
     )
     assert np.array_equal(x0, again)
+
+
+def test_windows_cut_into_the_declared_number_of_batches(streamed):
+    """The tf.data pipeline declares ceil(rows / batch size) batches; a window whose size
+    is not a multiple of the batch size would add a short batch and break that count."""
+    source, transform = streamed
+    for split, size in (("train", 64), ("validation", 100)):
+        found = list(windows(source, transform, size, split=split, shuffle_window=300))
+        batches = sum(-(-len(y) // size) for _, y in found)
+        assert batches == -(-transform.stats.split_rows[split] // size)
+    kept = windows(source, transform, 100, split="validation", shuffle_window=300, shuffle=False)
+    in_order = np.concatenate([c.x for c in split_chunks(source, transform, "validation")])
+    assert np.array_equal(np.concatenate([x for x, _ in kept]), in_order)
 
 
 def test_splits_are_disjoint_and_cover_the_usable_rows(streamed):

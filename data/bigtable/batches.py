@@ -54,7 +54,7 @@ def split_chunks(
             yield Chunk(transform.features(part), y[keep], rows)
 
 
-def training_batches(
+def windows(
     source: TableSource,
     transform: TableTransform,
     batch_size: int,
@@ -62,9 +62,11 @@ def training_batches(
     split: str = "train",
     shuffle_window: int = SHUFFLE_WINDOW,
     bad_lines: BadLines = "fail",
+    shuffle: bool = True,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(x, y) batches of `batch_size` rows (the last may be smaller), shuffled by window."""
-    rng = np.random.default_rng([transform.stats.split.seed, epoch])
+    """Windows of about `shuffle_window` rows, each a multiple of `batch_size` rows (except
+    the last), so cutting each into batches gives ceil(rows / batch_size) batches in all."""
+    rng = np.random.default_rng([transform.stats.split.seed, epoch]) if shuffle else None
     held_x: list[np.ndarray] = []
     held_y: list[np.ndarray] = []
     held = 0
@@ -75,27 +77,30 @@ def training_batches(
         if held >= shuffle_window:
             x, y = _shuffled(held_x, held_y, rng)
             full = len(y) - len(y) % batch_size
-            yield from _cut(x[:full], y[:full], batch_size)
+            yield x[:full], y[:full]
             held_x, held_y, held = [x[full:]], [y[full:]], len(y) - full
     if held:
-        x, y = _shuffled(held_x, held_y, rng)
+        yield _shuffled(held_x, held_y, rng)
+
+
+def training_batches(
+    source: TableSource,
+    transform: TableTransform,
+    batch_size: int,
+    epoch: int = 0,
+    split: str = "train",
+    shuffle_window: int = SHUFFLE_WINDOW,
+    bad_lines: BadLines = "fail",
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(x, y) batches of `batch_size` rows (the last may be smaller), shuffled by window."""
+    for x, y in windows(source, transform, batch_size, epoch, split, shuffle_window, bad_lines):
         yield from _cut(x, y, batch_size)
 
 
-def evaluation_batches(
-    source: TableSource,
-    transform: TableTransform,
-    split: str,
-    batch_rows: int = 8192,
-    bad_lines: BadLines = "fail",
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(x, y) of a split in file order, for validation during training."""
-    for chunk in split_chunks(source, transform, split, bad_lines):
-        yield from _cut(chunk.x, chunk.y, batch_rows)
-
-
-def _shuffled(xs: list[np.ndarray], ys: list[np.ndarray], rng: np.random.Generator):
+def _shuffled(xs: list[np.ndarray], ys: list[np.ndarray], rng: np.random.Generator | None):
     x, y = np.concatenate(xs), np.concatenate(ys)
+    if rng is None:
+        return x, y
     order = rng.permutation(len(y))
     return x[order], y[order]
 

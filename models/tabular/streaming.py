@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from data.bigtable.batches import SHUFFLE_WINDOW, evaluation_batches, split_chunks, training_batches
+from data.bigtable.batches import SHUFFLE_WINDOW, split_chunks, windows
 from data.bigtable.reader import BadLines
 from data.bigtable.rowkeys import ArrayBottomK, unit_hash
 from data.bigtable.sources import TableSource
@@ -93,25 +93,21 @@ def fit_streaming(
     regression = transform.stats.target.task == "regression"
 
     def train_rows(epoch: int):
-        return training_batches(
-            source, transform, batch_size, epoch, "train", shuffle_window, bad_lines
+        return windows(source, transform, batch_size, epoch, "train", shuffle_window, bad_lines)
+
+    def validation_rows(epoch: int):
+        return windows(
+            source, transform, VALIDATION_ROWS, 0, "validation", bad_lines=bad_lines, shuffle=False
         )
 
     train = _dataset(
-        train_rows, n_features, regression, counter, train_steps(transform, batch_size)
+        train_rows, n_features, regression, counter, train_steps(transform, batch_size), batch_size
     )
     val = None
     val_rows = transform.stats.split_rows["validation"]
     if validation and val_rows:
-        val = _dataset(
-            lambda _: evaluation_batches(
-                source, transform, "validation", VALIDATION_ROWS, bad_lines
-            ),
-            n_features,
-            regression,
-            None,
-            math.ceil(val_rows / VALIDATION_ROWS),
-        )
+        steps = math.ceil(val_rows / VALIDATION_ROWS)
+        val = _dataset(validation_rows, n_features, regression, None, steps, VALIDATION_ROWS)
     timer = _EpochTimer(counter, on_epoch)
     started = time.perf_counter()
     model.fit(
@@ -156,27 +152,37 @@ class _RowCounter:
 
 
 def _dataset(
-    make_batches, n_features: int, regression: bool, counter: _RowCounter | None, steps: int
+    make_windows,
+    n_features: int,
+    regression: bool,
+    counter: _RowCounter | None,
+    steps: int,
+    batch_size: int,
 ):
-    """A tf.data pipeline that calls `make_batches(epoch)` anew for every epoch.
+    """A tf.data pipeline that calls `make_windows(epoch)` anew for every epoch.
 
-    It declares its number of batches, known from the statistics pass, so Keras knows
-    the epoch's length from the first epoch on (and a file that changed length fails).
+    Python hands over whole windows of rows and tf.data cuts them into batches, so the
+    generator is entered once per window rather than once per batch. The pipeline declares
+    its number of batches, known from the statistics pass, so Keras knows the epoch's
+    length from the first epoch on (and a file that changed length fails).
     """
     import tensorflow as tf
 
     epochs = itertools.count()
 
     def generate():
-        for x, y in make_batches(next(epochs)):
+        for x, y in make_windows(next(epochs)):
             if counter is not None:
                 counter.rows += len(y)
             yield x, y
 
     label = tf.TensorSpec((None,), tf.float32 if regression else tf.int32)
     signature = (tf.TensorSpec((None, n_features), tf.float32), label)
-    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
-    return dataset.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(4)
+    windows = tf.data.Dataset.from_generator(generate, output_signature=signature)
+    batches = windows.flat_map(
+        lambda x, y: tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
+    )
+    return batches.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(8)
 
 
 class _EpochTimer(keras.callbacks.Callback):
