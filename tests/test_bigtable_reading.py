@@ -77,8 +77,32 @@ def test_a_value_of_another_type_deep_in_a_column_names_line_and_column(root, tm
     lines = path.read_text().splitlines()
     lines[18_000] = "17999,n/a?,a"
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(DatasetError, match="Line 18001 of 't.csv': column 'x' holds"):
+    with pytest.raises(
+        DatasetError,
+        match="Column 'x' held only double values in its first rows, but line 18001 of 't.csv' holds 'n/a\\?'",
+    ):
         rows_of(open_source("t.csv", tmp_path))
+
+
+def test_profile_settles_types_that_change_deep_in_a_csv(root, tmp_path):
+    """Whole numbers turning decimal, and numbers with a stray token, as exports have them."""
+    path = numbered_csv(root / "t.csv", ROWS)
+    lines = path.read_text().splitlines()
+    lines[15_000] = "14999.5,n/a?,a"
+    path.write_text("\n".join(lines) + "\n")
+    source = open_source("t.csv", tmp_path)
+    found = profile(source, tmp_path / "ws")
+    assert found.rows == ROWS
+    assert found.schema.field("id").type == pa.float64()
+    assert found.schema.field("x").type == pa.string()
+    notes = " ".join(found.notes())
+    assert "Column 'id' changes kind of value deep in the file (line 15001" in notes
+    assert "read as decimal numbers throughout" in notes and "read as text throughout" in notes
+    ids = pa.Table.from_batches(list(TableReader(source, csv_types=found.schema).batches(["id"])))
+    assert ids.column("id").to_pylist()[14_999] == 14999.5  # line 15001: row 14999
+    stats = prepare_stream(StreamedTable(source, "label"), tmp_path / "ws", SplitPlan()).stats
+    assert "x" in stats.roles["numeric"]  # numbers with one stray token, as in memory
+    assert stats.numeric["x"].mean == pytest.approx(48 / 7, abs=0.1)
 
 
 def test_file_changed_while_reading_fails(root, tmp_path):

@@ -44,7 +44,8 @@ def split_chunks(
     if plan.key_column and plan.key_column not in columns:
         columns = [*columns, plan.key_column]
     first = 0
-    for batch in TableReader(source, bad_lines).batches(columns):
+    read = TableReader(source, bad_lines, transform.stats.schema)
+    for batch in read.batches(columns):
         y, usable = transform.labels(batch)
         keep = usable & (split_of(batch, first, plan) == wanted)
         rows = np.flatnonzero(keep) + first

@@ -20,7 +20,7 @@ from data.bigtable.sources import TableSource
 
 T = TypeVar("T")
 CACHE_FOLDER = "bigtable_cache"
-FORMAT = 1  # raise when a cached class changes its fields: old entries then miss
+FORMAT = 2  # raise when a cached class changes its fields: old entries then miss
 
 
 def cached(

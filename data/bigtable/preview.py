@@ -13,7 +13,7 @@ the table's identity.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,14 +22,16 @@ import pyarrow.compute as pc
 
 from data.bigtable.cache import cached
 from data.bigtable.convert import label_texts
-from data.bigtable.reader import BadLines, TableReader
+from data.bigtable.reader import BadLines, ColumnTypeError, TableReader
 from data.bigtable.rowkeys import BottomK, unit_hash
 from data.bigtable.sources import TableSource
+from data.dataset import DatasetError
 
 HEAD_ROWS = 1000
 SAMPLE_ROWS = 10_000  # the uniform sample that column roles are inferred from
 COUNTED_VALUES = 200  # a column with more distinct values gets no value counts
 SAMPLE_SEED = 7_919  # not a split seed, so the sample is independent of the splits
+MAX_RETYPES = 20  # passes restarted because a CSV column changed kind deep in the file
 Progress = Callable[[float], None]  # fraction done, 0..1
 
 
@@ -58,6 +60,7 @@ class TableProfile:
     skipped_lines: int = 0
     skipped_examples: list[int] = field(default_factory=list)
     missing_columns: dict[str, list[str]] = field(default_factory=dict)
+    retyped: dict[str, str] = field(default_factory=dict)  # column -> what was found
 
     def class_balance(self, target: str) -> dict[str, int] | None:
         """Rows per value of the target, commonest first; None if it has too many values."""
@@ -73,6 +76,10 @@ class TableProfile:
             notes.append(
                 f"Skipped {self.skipped_lines:,} line(s) whose number of fields differs from "
                 f"the header (first at line {shown})."
+            )
+        for column, found in self.retyped.items():
+            notes.append(
+                f"Column {column!r} changes kind of value deep in the file ({found} throughout)."
             )
         for column, files in self.missing_columns.items():
             notes.append(
@@ -125,7 +132,34 @@ def profile(
 
 
 def _profile(source: TableSource, bad_lines: BadLines, progress: Progress | None) -> TableProfile:
-    reader = TableReader(source, bad_lines)
+    """The pass; a CSV column whose guessed type fails deep in the file is widened (whole
+    numbers to decimals, anything else to text) and the pass starts again, so the types
+    it settles hold for every row, and every later pass reads with them."""
+    types, retyped = None, {}
+    for _ in range(MAX_RETYPES):
+        reader = TableReader(source, bad_lines, types)
+        try:
+            found = _one_pass(reader, progress)
+        except ColumnTypeError as exc:
+            types = _widened(reader.schema, exc.column)
+            kind = "decimal numbers" if types.field(exc.column).type == pa.float64() else "text"
+            retyped[exc.column] = f"{exc.where}; read as {kind}"
+            continue
+        return replace(found, retyped=retyped)
+    raise DatasetError(
+        f"The columns of {source.name} keep changing kind of value deep in the file; write "
+        "every column with one kind of value (numbers, dates or text)."
+    )
+
+
+def _widened(schema: pa.Schema, column: str) -> pa.Schema:
+    index = schema.get_field_index(column)
+    kind = schema.field(index).type
+    wider = pa.float64() if pa.types.is_integer(kind) else pa.string()
+    return schema.set(index, pa.field(column, wider))
+
+
+def _one_pass(reader: TableReader, progress: Progress | None) -> TableProfile:
     names = reader.schema.names
     missing = dict.fromkeys(names, 0)
     counts: dict[str, dict[str, int] | None] = {

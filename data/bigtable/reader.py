@@ -31,6 +31,14 @@ _CONVERSION = re.compile(r"In CSV column #(\d+): Row #(\d+): CSV conversion erro
 Progress = Callable[[int, int], None]  # (bytes done, bytes in total)
 
 
+class ColumnTypeError(DatasetError):
+    """A CSV value deep in the file that the column's type, guessed at the start, can't hold."""
+
+    def __init__(self, message: str, column: str, where: str) -> None:
+        super().__init__(message)
+        self.column, self.where = column, where
+
+
 @dataclass
 class ReadReport:
     """What a read met on the way; filled while batches are being read."""
@@ -41,14 +49,26 @@ class ReadReport:
 
 
 class TableReader:
-    """Reads a `TableSource`; `schema` is the table's columns and types for every file."""
+    """Reads a `TableSource`; `schema` is the table's columns and types for every file.
 
-    def __init__(self, source: TableSource, bad_lines: BadLines = "fail") -> None:
+    A CSV's types are guessed from its first block unless `csv_types` gives them (the
+    profile pass settles them for the whole file; see data.bigtable.preview).
+    """
+
+    def __init__(
+        self,
+        source: TableSource,
+        bad_lines: BadLines = "fail",
+        csv_types: pa.Schema | None = None,
+    ) -> None:
         self.source, self.bad_lines = source, bad_lines
         self.report = ReadReport()
         self._file_schemas: dict[str, pa.Schema] = {}
         self._bad_line: DatasetError | None = None
-        self.schema = self._csv_schema() if source.format == "csv" else self._parquet_schema()
+        if source.format == "csv":
+            self.schema = self._csv_schema(csv_types)
+        else:
+            self.schema = self._parquet_schema()
 
     def batches(
         self, columns: list[str] | None = None, progress: Progress | None = None
@@ -81,11 +101,13 @@ class TableReader:
 
     # CSV -----------------------------------------------------------------------------------
 
-    def _csv_schema(self) -> pa.Schema:
+    def _csv_schema(self, given: pa.Schema | None) -> pa.Schema:
+        if given is not None:
+            given = pa.schema([f for f in given if f.name not in self.source.partition_columns])
         first = self.source.files[0]
-        schema = self._csv_header(first, 0)
+        schema = given or self._csv_header(first, 0)
         fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in schema]
-        for data_file in self.source.files[1:]:
+        for data_file in self.source.files[0 if given else 1 :]:
             names = self._csv_header(data_file, 64 << 10).names
             if names != schema.names:
                 raise DatasetError(
@@ -188,10 +210,12 @@ class TableReader:
         if match:
             column = self.schema.names[int(match.group(1))]
             value = text.rsplit("invalid value", 1)[-1].strip()
-            return DatasetError(
-                f"Line {match.group(2)} of {_relative(self.source, data_file)!r}: column "
-                f"{column!r} holds {value}, but its first rows held only {match.group(3)} "
-                "values. Fix that value in the file, or write the column with one kind of value."
+            where = f"line {match.group(2)} of {_relative(self.source, data_file)!r} holds {value}"
+            return ColumnTypeError(
+                f"Column {column!r} held only {match.group(3)} values in its first rows, but "
+                f"{where}. Fix that value in the file, or write the column with one kind of value.",
+                column,
+                where,
             )
         return DatasetError(
             f"{_relative(self.source, data_file)!r} could not be read as CSV ({text}). "

@@ -71,6 +71,7 @@ class TableStats:
 
     target: TargetPlan
     split: SplitPlan
+    schema: pa.Schema  # the column types every pass reads the table with
     roles: dict[str, list[str]]  # numeric, boolean, datetime, categorical -> columns
     numeric: dict[str, Scaled]
     indicators: dict[str, Scaled]  # '<column>.missing' for numbers with gaps in training
@@ -119,7 +120,7 @@ def table_stats(
         pipeline = dict((n, p) for n, p, _ in plan.transformer.transformers)["categorical"]
         rare = pipeline.named_steps["onehot"].min_frequency
     gathered = _Pass(roles, hours, target_plan, split)
-    reader = TableReader(source, bad_lines)
+    reader = TableReader(source, bad_lines, profile.schema)
     columns = [*plan.feature_columns, target]
     if split.key_column and split.key_column not in columns:
         columns.append(split.key_column)
@@ -129,6 +130,7 @@ def table_stats(
     return TableStats(
         target=target_plan,
         split=split,
+        schema=profile.schema,
         roles=roles,
         numeric=gathered.numeric.scaled(roles.get("numeric", [])),
         indicators=gathered.numeric.indicators(roles.get("numeric", [])),
