@@ -8,7 +8,8 @@ import pytest
 from sklearn import metrics
 
 from data.bigtable import reader
-from data.bigtable.batches import split_chunks, training_batches, windows
+from data.bigtable.batches import split_chunks, split_sample, training_batches, windows
+from data.bigtable.reader import TableReader, rows_at
 from data.bigtable.rowkeys import (
     TEST,
     TRAIN,
@@ -179,3 +180,20 @@ def test_fit_and_evaluate_over_the_stream(streamed):
     position = np.searchsorted(np.concatenate([c.rows for c in chunks]), found.sample_rows)
     assert np.array_equal(found.sample_y, y[position])
     assert f"all {test_rows:,} test rows" in found.note
+
+
+def test_split_sample_is_fixed_sized_and_from_its_split(streamed):
+    source, transform = streamed
+    sample = split_sample(source, transform, 300)
+    train = np.concatenate([c.rows for c in split_chunks(source, transform, "train")])
+    assert len(sample.rows) == 300 and np.all(np.diff(sample.rows) > 0)
+    assert np.isin(sample.rows, train).all()
+    assert np.array_equal(split_sample(source, transform, 300).rows, sample.rows)
+
+
+def test_rows_at_returns_the_raw_rows(streamed):
+    source, transform = streamed
+    read = TableReader(source, csv_types=transform.stats.schema)
+    table = rows_at(read, np.asarray([0, 5, 2999]), ["row_id", "colour"])
+    assert table.column("row_id").to_pylist() == [0, 5, 2999]
+    assert table.schema.names == ["row_id", "colour"]

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from data.bigtable.reader import BadLines, TableReader
-from data.bigtable.rowkeys import SPLIT_NAMES
+from data.bigtable.rowkeys import SPLIT_NAMES, ArrayBottomK, unit_hash
 from data.bigtable.sources import TableSource
 from data.bigtable.stats import split_of
 from data.bigtable.transform import TableTransform
 
 SHUFFLE_WINDOW = 65_536
+_SAMPLE_SEED = 32_452_843
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,29 @@ def split_chunks(
         if len(rows):
             part = batch.filter(keep)
             yield Chunk(transform.features(part), y[keep], rows)
+
+
+def split_sample(
+    source: TableSource,
+    transform: TableTransform,
+    rows: int,
+    split: str = "train",
+    bad_lines: BadLines = "fail",
+) -> Chunk:
+    """A fixed random sample of a split's rows (those with the smallest hash of their row
+    number), in file order: what a model that can't stream (a scikit-learn baseline without
+    partial_fit) trains on, with a note saying how many of how many rows."""
+    sampler = ArrayBottomK(rows, transform.stats.split_rows.get(split))
+    for chunk in split_chunks(source, transform, split, bad_lines):
+        sampler.offer(unit_hash(chunk.rows, _SAMPLE_SEED), chunk.x, chunk.y, chunk.rows)
+    found = sampler.result()
+    if found is None:
+        return Chunk(
+            np.empty((0, len(transform.feature_names)), np.float32),
+            np.empty(0),
+            np.empty(0, np.int64),
+        )
+    return Chunk(*found)
 
 
 def windows(
