@@ -96,3 +96,19 @@ def test_dates_as_text_give_the_in_memory_calendar_parts(values):
     expected = expand_dates(pd.DataFrame({"d": values}), hour_columns=["d"])
     found = date_parts(pa.array(values, pa.string()), with_hour=True)
     np.testing.assert_array_equal(found, expected)
+
+
+def test_medians_from_a_sample_are_close_and_said_to_be_approximate(tmp_path, monkeypatch):
+    from data.bigtable import stats as stats_module
+
+    monkeypatch.setattr(stats_module, "QUANTILE_SAMPLE", 500)
+    monkeypatch.setenv("GLASSBOX_DATA_ROOTS", str(tmp_path))
+    path = write_mixed_csv(tmp_path / "mixed.csv")
+    source = open_source("mixed.csv", tmp_path)
+    stats = table_stats(source, profile(source, tmp_path / "ws"), "target", SPLIT)
+    note = "come from a random sample of 500 of the"
+    assert any(note in n and "approximate" in n for n in stats.notes)
+    frame = read_csv_bytes(path.read_bytes()).frame
+    exact = frame["age"].median()
+    assert stats.numeric["age"].fill == pytest.approx(exact, abs=1.5)  # sd 10, n 500
+    assert stats.numeric["age"].fill != exact

@@ -111,14 +111,12 @@ def table_stats(
     sample = sample.loc[sample[target].notna()]
     plan = build_preprocessor(sample, target, rows=target_plan.usable_rows)
     roles = {name: list(cols) for name, _, cols in plan.transformer.transformers}
-    hours = []
-    if "datetime" in roles:
-        pipeline = dict((n, p) for n, p, _ in plan.transformer.transformers)["datetime"]
-        hours = list(pipeline.named_steps["expand"].kw_args["hour_columns"])
-    rare = 0
-    if "categorical" in roles:
-        pipeline = dict((n, p) for n, p, _ in plan.transformer.transformers)["categorical"]
-        rare = pipeline.named_steps["onehot"].min_frequency
+    pipelines = {name: pipeline for name, pipeline, _ in plan.transformer.transformers}
+    hours, rare = [], 0
+    if "datetime" in pipelines:
+        hours = list(pipelines["datetime"].named_steps["expand"].kw_args["hour_columns"])
+    if "categorical" in pipelines:
+        rare = pipelines["categorical"].named_steps["onehot"].min_frequency
     gathered = _Pass(roles, hours, target_plan, split)
     reader = TableReader(source, bad_lines, profile.schema)
     columns = [*plan.feature_columns, target]
@@ -140,8 +138,25 @@ def table_stats(
         categorical=gathered.vocabularies(rare),
         dropped=plan.dropped,
         split_rows=gathered.split_rows,
-        notes=[*profile.notes(), *target_plan.notes, *plan.notes, _split_note(split)],
+        notes=[
+            *profile.notes(),
+            *target_plan.notes,
+            *plan.notes,
+            *_median_note(gathered, roles),
+            _split_note(split),
+        ],
     )
+
+
+def _median_note(gathered: _Pass, roles: dict[str, list[str]]) -> list[str]:
+    if gathered.split_rows["train"] <= QUANTILE_SAMPLE or not (
+        roles.get("numeric") or roles.get("datetime")
+    ):
+        return []
+    return [
+        f"The medians that fill gaps come from a random sample of {QUANTILE_SAMPLE:,} of the "
+        f"{gathered.split_rows['train']:,} training rows, so they are approximate."
+    ]
 
 
 def training_labels(batch: pa.RecordBatch, target: TargetPlan) -> tuple[np.ndarray, np.ndarray]:
