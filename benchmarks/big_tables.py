@@ -106,7 +106,12 @@ def _measure(step: str, path: Path) -> dict:
     """Run one step in a fresh process; its result plus its peak resident memory."""
     import psutil
 
-    env = {**os.environ, "GLASSBOX_DATA_ROOTS": str(path.parent), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "GLASSBOX_DATA_ROOTS": str(path.parent),
+        "GLASSBOX_WORKSPACE": str(path.parent.parent / "workspace"),  # removed with the data
+        "PYTHONPATH": str(ROOT),
+    }
     command = [sys.executable, __file__, "--step", step, "--path", str(path)]
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     peak = [0]
@@ -139,6 +144,11 @@ def _source(path: Path):
     return open_source(path.name, path.parent)
 
 
+def _workspace() -> Path:
+    """Shared by the steps: the statistics step finds the profile pass's result cached."""
+    return Path(os.environ["GLASSBOX_WORKSPACE"])
+
+
 def step_quick_look(path: Path) -> dict:
     from data.bigtable.preview import quick_look
 
@@ -153,7 +163,7 @@ def step_profile(path: Path) -> dict:
 
     source = _source(path)
     start = time.perf_counter()
-    profile(source, temp_workspace("profile"))
+    profile(source, _workspace())
     return {"seconds": time.perf_counter() - start}
 
 
@@ -163,7 +173,7 @@ def step_stats(path: Path) -> dict:
     from data.bigtable.stats import table_stats
 
     source = _source(path)
-    found = profile(source, temp_workspace("stats"))
+    found = profile(source, _workspace())
     start = time.perf_counter()
     table_stats(source, found, TARGET, SplitPlan(test=0.2, validation=0.0))
     return {"seconds": time.perf_counter() - start}
@@ -178,7 +188,7 @@ def step_train_streamed(path: Path) -> dict:
 
     keras_training.seed_everything(0)
     table = StreamedTable(_source(path), TARGET)
-    transform = prepare_stream(table, temp_workspace("train"), SplitPlan(0.2, 0.0, 0))
+    transform = prepare_stream(table, _workspace(), SplitPlan(0.2, 0.0, 0))
     model = build_mlp(len(transform.feature_names), 3, "classification")
     fit = fit_streaming(model, table.source, transform, 1, BATCH_SIZE, validation=False)
     epoch = fit.epochs[0]

@@ -7,6 +7,8 @@ medians are exact and the two paths must agree to float32 rounding; the CSV is r
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -44,15 +46,24 @@ def both(tmp_path_factory):
     plan = build_preprocessor(checked, "target")
     plan.transformer.fit(checked[plan.feature_columns].iloc[train])
     in_memory = plan.transformer.transform(checked[plan.feature_columns])
-    return stats, transform, streamed[checked.index.to_numpy()], in_memory, plan, len(batches)
+    kept = checked.index.to_numpy()
+    return SimpleNamespace(
+        stats=stats,
+        transform=transform,
+        streamed=streamed[kept],
+        in_memory=in_memory,
+        plan=plan,
+        batches=len(batches),
+        kept=kept,
+    )
 
 
 def test_read_in_many_batches(both):
-    assert both[5] > 10
+    assert both.batches > 10
 
 
 def test_same_columns_roles_and_notes(both):
-    stats, transform, _, _, plan, _ = both
+    stats, transform, plan = both.stats, both.transform, both.plan
     assert set(stats.feature_columns) == set(plan.feature_columns)
     assert set(plan.feature_columns) == {"age", "income", "colour", "city", "member", "signup"}
     assert stats.dropped == plan.dropped
@@ -64,14 +75,36 @@ def test_same_columns_roles_and_notes(both):
 
 
 def test_same_features_within_float32_rounding(both):
-    _, _, streamed, in_memory, _, _ = both
+    streamed, in_memory = both.streamed, both.in_memory
     assert streamed.shape == in_memory.shape
     assert streamed.dtype == np.float32
     np.testing.assert_allclose(streamed, in_memory, rtol=1e-5, atol=1e-5)
 
 
+def test_parquet_with_encoded_text_gives_the_same_features(both, tmp_path, monkeypatch):
+    """Text read from Parquet comes dictionary-encoded and dates as text: same features."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests.bigtable_files import mixed_frame
+
+    table = pa.Table.from_pandas(mixed_frame(), preserve_index=False)
+    pq.write_table(table, tmp_path / "mixed.parquet", row_group_size=300)
+    monkeypatch.setenv("GLASSBOX_DATA_ROOTS", str(tmp_path))
+    monkeypatch.setattr(reader, "PARQUET_BATCH_ROWS", 250)
+    source = open_source("mixed.parquet", tmp_path)
+    table_profile = profile(source, tmp_path / "ws")
+    assert table_profile.schema.field("colour").type == pa.string()
+    transform = TableTransform(table_stats(source, table_profile, "target", SPLIT))
+    batches = list(reader.TableReader(source).batches(transform.columns))
+    assert pa.types.is_dictionary(batches[0].column("colour").type)
+    streamed = np.concatenate([transform.features(b) for b in batches])
+    assert transform.feature_names == both.transform.feature_names
+    np.testing.assert_allclose(streamed[both.kept], both.in_memory, rtol=1e-5, atol=1e-5)
+
+
 def test_statistics_are_of_training_rows_only(both):
-    stats = both[0]
+    stats = both.stats
     expected = int(round(N_ROWS * 0.98 * 0.8 * 0.75))
     assert abs(stats.train_rows - expected) < 0.06 * expected
     assert stats.target.class_names == ["high", "low", "mid"]

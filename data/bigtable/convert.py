@@ -3,7 +3,8 @@
 Each function gives exactly what the in-memory path's step of the same name in
 data.tabular_prep gives for the same values (numbers, yes/no words, calendar parts,
 category text); columns of Arrow's own number, boolean and date types take a vectorised
-path, anything else falls back to those very functions through pandas.
+path, anything else falls back to those very functions through pandas. A dictionary-
+encoded column (text read from Parquet) is converted once per distinct value.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ _WORD_VALUES = np.asarray(list(BOOLEAN_WORDS.values()) + [np.nan])
 def floats(column: pa.Array) -> np.ndarray:
     """float64 with NaN for gaps and for stray tokens such as '?' (tabular_prep.to_float)."""
     kind = column.type
+    if pa.types.is_dictionary(kind):
+        return _per_value(column, floats)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         return _to_numpy(column.cast(pa.float64()))
     return tabular_prep.to_float(_frame(column))[:, 0]
@@ -31,6 +34,8 @@ def floats(column: pa.Array) -> np.ndarray:
 def booleans(column: pa.Array) -> np.ndarray:
     """1.0 / 0.0 / NaN, as tabular_prep.booleans_to_float."""
     kind = column.type
+    if pa.types.is_dictionary(kind):
+        return _per_value(column, booleans)
     if pa.types.is_boolean(kind):
         return _to_numpy(column.cast(pa.float64()))
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
@@ -46,6 +51,8 @@ def booleans(column: pa.Array) -> np.ndarray:
 def date_parts(column: pa.Array, with_hour: bool) -> np.ndarray:
     """year, month, day of week, day of year (and hour) as tabular_prep.expand_dates."""
     original, kind = column, column.type
+    if pa.types.is_dictionary(kind):
+        return _per_value(column, lambda values: date_parts(values, with_hour))
     if pa.types.is_timestamp(kind) and kind.tz is not None:
         column = column.cast(pa.timestamp(kind.unit))  # the stored instant, read as UTC
         kind = column.type
@@ -69,13 +76,26 @@ def _iso_timestamps(column: pa.Array) -> pa.Array | None:
 
 
 def texts(column: pa.Array) -> pa.Array:
-    """Category levels as text, gaps as null (tabular_prep.to_text)."""
+    """Category levels as text, gaps as null (tabular_prep.to_text); text stays encoded."""
+    if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
+        return column
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return column
     values = tabular_prep.to_text(_frame(column))[:, 0]
     return pa.array([None if v is np.nan else v for v in values], pa.string())
+
+
+def _per_value(column: pa.DictionaryArray, convert) -> np.ndarray:
+    """`convert` applied to each distinct value once, then spread over the rows."""
+    per_value = np.asarray(convert(column.dictionary), dtype=np.float64)
+    if len(per_value) == 0:
+        shape = (len(column), *per_value.shape[1:])
+        return np.full(shape, np.nan)
+    rows = per_value[column.indices.fill_null(0).to_numpy(zero_copy_only=False)]
+    rows[np.asarray(column.is_null())] = np.nan
+    return rows
 
 
 def _to_numpy(column: pa.Array) -> np.ndarray:

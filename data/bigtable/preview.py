@@ -103,7 +103,9 @@ def quick_look(source: TableSource, bad_lines: BadLines = "skip") -> QuickLook:
         rows += batch.num_rows
         if rows >= HEAD_ROWS:
             break
-    head = pa.Table.from_batches(batches, schema=reader.schema).slice(0, HEAD_ROWS)
+    head = reader.schema.empty_table()
+    if batches:
+        head = pa.Table.from_batches(batches).slice(0, HEAD_ROWS).cast(reader.schema)
     return QuickLook(
         name=source.name,
         format=source.format,
@@ -177,12 +179,13 @@ def _one_pass(reader: TableReader, progress: Progress | None) -> TableProfile:
         sampler.offer(batch, units)
         rows += batch.num_rows
     sample, _ = sampler.result()
+    sample = sample.cast(reader.schema) if sample is not None else reader.schema.empty_table()
     return TableProfile(
         rows=rows,
         schema=reader.schema,
         missing=missing,
         value_counts=counts,
-        sample=sample if sample is not None else reader.schema.empty_table(),
+        sample=sample,
         skipped_lines=reader.report.skipped_count,
         skipped_examples=list(reader.report.skipped_lines),
         missing_columns=dict(reader.report.missing_columns),

@@ -75,14 +75,23 @@ def _scaled(raw: np.ndarray, params: list[Scaled]) -> np.ndarray:
     return (np.where(np.isnan(raw), fill, raw) - mean) / scale
 
 
+def _codes(index: pa.Array) -> np.ndarray:
+    return index.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _one_hot(texts: pa.Array, vocab) -> np.ndarray:
     width = len(vocab.levels) + int(vocab.other)
     out = np.zeros((len(texts), width), np.float32)
     if width == 0:
         return out
-    filled = texts.fill_null(vocab.fill)
-    index = pc.index_in(filled, value_set=pa.array(vocab.levels, pa.string()))
-    codes = index.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    levels = pa.array(vocab.levels, pa.string())
+    fill = vocab.levels.index(vocab.fill) if vocab.fill in vocab.levels else -1
+    if pa.types.is_dictionary(texts.type):  # look up each distinct value once
+        per_value = _codes(pc.index_in(texts.dictionary, value_set=levels))
+        codes = per_value[texts.indices.fill_null(0).to_numpy(zero_copy_only=False)]
+        codes[np.asarray(texts.is_null())] = fill
+    else:
+        codes = _codes(pc.index_in(texts.fill_null(vocab.fill), value_set=levels))
     rows = np.arange(len(codes))
     known = codes >= 0
     out[rows[known], codes[known]] = 1.0
