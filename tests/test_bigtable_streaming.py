@@ -197,3 +197,32 @@ def test_rows_at_returns_the_raw_rows(streamed):
     table = rows_at(read, np.asarray([0, 5, 2999]), ["row_id", "colour"])
     assert table.column("row_id").to_pylist() == [0, 5, 2999]
     assert table.schema.names == ["row_id", "colour"]
+
+
+def test_a_table_partitioned_by_its_target_still_gives_mixed_windows(tmp_path, monkeypatch):
+    """Spark writes one folder per class: read in file order, every window held one class."""
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(0)
+    for label in ("a", "b", "c"):
+        folder = tmp_path / "events" / f"label={label}"
+        folder.mkdir(parents=True)
+        for part in range(2):
+            x = rng.normal(size=(2000, 2))
+            table = pa.table({"x0": x[:, 0], "x1": x[:, 1]})
+            pq.write_table(table, folder / f"part-{part}.parquet", row_group_size=500)
+    monkeypatch.setenv(DATA_ROOTS_ENV, str(tmp_path))
+    monkeypatch.setattr(reader, "PARQUET_BATCH_ROWS", 250)
+    source = open_source("events", tmp_path)
+    split = SplitPlan(test=0.2, validation=0.0, seed=4)
+    transform = prepare_stream(StreamedTable(source, "label"), tmp_path / "ws", split)
+    found = list(windows(source, transform, 50, epoch=0, shuffle_window=1000))
+    first_y = found[0][1]
+    assert set(first_y.tolist()) == {0, 1, 2}
+    assert max(np.bincount(first_y)) < 0.75 * len(first_y)
+    in_order = np.concatenate([c.x for c in split_chunks(source, transform, "train")])
+    shuffled = np.concatenate([x for x, _ in found])
+    assert len(shuffled) == transform.stats.train_rows == len(in_order)
+    assert np.array_equal(np.sort(shuffled, axis=0), np.sort(in_order, axis=0))
+    again = np.concatenate([x for x, _ in windows(source, transform, 50, 0, shuffle_window=1000)])
+    assert np.array_equal(shuffled, again)

@@ -1,17 +1,22 @@
 """A big table's rows of one split as model-ready numpy arrays, with bounded memory.
 
-Training reads the file in order and shuffles within windows of `shuffle_window` rows:
-each window is permuted with a generator seeded by (seed, epoch), so epochs see different
-orders, the same seed gives the same batches, and memory holds one window, not the table.
-A table that fits in one window is shuffled as a whole, as the in-memory path does.
+Training shuffles within windows of `shuffle_window` rows: each window is permuted with a
+generator seeded by (seed, epoch), so epochs see different orders, the same seed gives the
+same batches, and memory holds one window, not the table. A table that fits in one window
+is shuffled as a whole, as the in-memory path does. A Parquet table's row groups are also
+read in a random order per epoch, several side by side, so a table sorted by a column
+(partitions by class, an export by date) still gives mixed windows; a CSV is read in file
+order, so one sorted by its target trains badly: write it as Parquet.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
 from data.bigtable.reader import BadLines, TableReader
 from data.bigtable.rowkeys import SPLIT_NAMES, ArrayBottomK, unit_hash
@@ -20,6 +25,7 @@ from data.bigtable.stats import split_of
 from data.bigtable.transform import TableTransform
 
 SHUFFLE_WINDOW = 65_536
+INTERLEAVE = 4  # row groups read side by side in a shuffled epoch (each one's rows in memory)
 _SAMPLE_SEED = 32_452_843
 
 
@@ -37,23 +43,49 @@ def split_chunks(
     transform: TableTransform,
     split: str,
     bad_lines: BadLines = "fail",
+    order: np.random.Generator | None = None,
 ) -> Iterator[Chunk]:
-    """Every usable row of `split` ('train', 'validation' or 'test'), in file order."""
+    """Every usable row of `split` ('train', 'validation' or 'test'): in file order, or,
+    given `order`, a Parquet table's row groups in random order, INTERLEAVE at a time."""
     wanted = SPLIT_NAMES[split]
     plan = transform.stats.split
     columns = transform.columns
     if plan.key_column and plan.key_column not in columns:
         columns = [*columns, plan.key_column]
-    first = 0
     read = TableReader(source, bad_lines, transform.stats.schema)
-    for batch in read.batches(columns):
+    for first, batch in _numbered(read, columns, order):
         y, usable = transform.labels(batch)
         keep = usable & (split_of(batch, first, plan) == wanted)
         rows = np.flatnonzero(keep) + first
-        first += batch.num_rows
         if len(rows):
-            part = batch.filter(keep)
-            yield Chunk(transform.features(part), y[keep], rows)
+            yield Chunk(transform.features(batch.filter(keep)), y[keep], rows)
+
+
+def _numbered(
+    read: TableReader, columns: list[str], order: np.random.Generator | None
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """(row number of the first row, batch). Data is often sorted (Spark partitions by a
+    key, exports by date or class), and a window shuffle can't mix what lies gigabytes
+    apart; reading random row groups side by side can (a CSV is read in order)."""
+    if order is None or read.source.format != "parquet":
+        first = 0
+        for batch in read.batches(columns):
+            yield first, batch
+            first += batch.num_rows
+        return
+    groups = read.row_groups()
+    waiting = deque(groups[i] for i in order.permutation(len(groups)))
+    active: deque = deque()
+    while waiting or active:
+        while waiting and len(active) < INTERLEAVE:
+            group = waiting.popleft()
+            active.append([group.first_row, read.row_group_batches(group, columns)])
+        entry = active.popleft()
+        batch = next(entry[1], None)
+        if batch is not None:
+            yield entry[0], batch
+            entry[0] += batch.num_rows
+            active.append(entry)
 
 
 def split_sample(
@@ -95,7 +127,7 @@ def windows(
     held_x: list[np.ndarray] = []
     held_y: list[np.ndarray] = []
     held = 0
-    for chunk in split_chunks(source, transform, split, bad_lines):
+    for chunk in split_chunks(source, transform, split, bad_lines, rng):
         held_x.append(chunk.x)
         held_y.append(chunk.y)
         held += len(chunk.y)

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+from data.bigtable.conform import add_partitions, conform, is_text, with_partitions
 from data.bigtable.sources import DataFile, TableSource
 from data.dataset import DatasetError
 
@@ -30,7 +31,16 @@ CSV_BLOCK_BYTES = 4 << 20
 PARQUET_BATCH_ROWS = 64 * 1024
 _CONVERSION = re.compile(r"In CSV column #(\d+): Row #(\d+): CSV conversion error to (\w+)")
 Progress = Callable[[int, int], None]  # (bytes done, bytes in total)
-_TEXT_CODES = pa.dictionary(pa.int32(), pa.string())  # how Parquet text columns are read
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """A Parquet row group: readable on its own, at a known row number of the table."""
+
+    file: DataFile
+    index: int
+    first_row: int
+    rows: int
 
 
 class ColumnTypeError(DatasetError):
@@ -117,7 +127,7 @@ class TableReader:
                     f"{_relative(self.source, first)!r} has {schema.names[:8]}. Every CSV file "
                     "of one table needs the same header; move the others to their own folder."
                 )
-        return _with_partitions(pa.schema(fields), self.source)
+        return with_partitions(pa.schema(fields), self.source)
 
     def _csv_header(self, data_file: DataFile, block: int) -> pa.Schema:
         """Columns and types guessed from the first block (`block` bytes; 0: the usual)."""
@@ -172,7 +182,7 @@ class TableReader:
                     raise self._csv_error(data_file, exc) from None
                 except OSError as exc:
                     raise _unreadable(self.source, data_file, exc) from None
-                yield _add_partitions(batch, data_file, schema), raw.tell()
+                yield add_partitions(batch, data_file, schema), raw.tell()
         finally:
             raw.close()
 
@@ -239,14 +249,14 @@ class TableReader:
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             raise self._diverging(schemas) from None
         unified = pa.schema(  # one text type: large strings (as pandas writes them) as strings
-            [pa.field(f.name, pa.string()) if _is_text(f.type) else f for f in unified]
+            [pa.field(f.name, pa.string()) if is_text(f.type) else f for f in unified]
         )
         for name in unified.names:
             lacking = [_relative(self.source, f) for f, s in schemas.items() if name not in s.names]
             if lacking:
                 self.report.missing_columns[name] = lacking
         self._file_schemas = {str(f.path): s for f, s in schemas.items()}
-        return _with_partitions(unified, self.source)
+        return with_partitions(unified, self.source)
 
     def _diverging(self, schemas: dict[DataFile, pa.Schema]) -> DatasetError:
         seen: dict[str, tuple[pa.DataType, DataFile]] = {}
@@ -263,20 +273,40 @@ class TableReader:
         return DatasetError(f"The Parquet files in {self.source.name!r} have different columns.")
 
     def _parquet_file(
-        self, data_file: DataFile, schema: pa.Schema
+        self, data_file: DataFile, schema: pa.Schema, row_groups: list[int] | None = None
     ) -> Iterator[tuple[pa.RecordBatch, int]]:
         own = self._file_schemas[str(data_file.path)]
         present = [f.name for f in schema if f.name in own.names]
-        texts = [name for name in present if _is_text(own.field(name).type)]
+        texts = [name for name in present if is_text(own.field(name).type)]
         try:
             parquet = pq.ParquetFile(data_file.path, read_dictionary=texts)
             rows, done = max(parquet.metadata.num_rows, 1), 0
-            for batch in parquet.iter_batches(PARQUET_BATCH_ROWS, columns=present):
+            batches = parquet.iter_batches(PARQUET_BATCH_ROWS, row_groups, columns=present)
+            for batch in batches:
                 done += batch.num_rows
                 position = data_file.size * done // rows
-                yield _conform(_add_partitions(batch, data_file, schema), schema), position
+                yield conform(add_partitions(batch, data_file, schema), schema), position
         except (pa.ArrowInvalid, OSError) as exc:
             raise _unreadable(self.source, data_file, exc) from None
+
+    def row_groups(self) -> list[RowGroup]:
+        """Every row group of a Parquet table with the number of its first row, in file
+        order; a training epoch can read them in any order and still know each row's key."""
+        found, first = [], 0
+        for data_file in self.source.files:
+            metadata = pq.ParquetFile(data_file.path).metadata
+            for index in range(metadata.num_row_groups):
+                rows = metadata.row_group(index).num_rows
+                found.append(RowGroup(data_file, index, first, rows))
+                first += rows
+        return found
+
+    def row_group_batches(self, group: RowGroup, columns: list[str]) -> Iterator[pa.RecordBatch]:
+        schema = pa.schema([self.schema.field(c) for c in columns])
+        _check_unchanged(group.file)
+        for batch, _ in self._parquet_file(group.file, schema, [group.index]):
+            _check_unchanged(group.file)
+            yield batch
 
 
 def rows_at(reader: TableReader, rows: np.ndarray, columns: list[str] | None = None) -> pa.Table:
@@ -299,51 +329,6 @@ def rows_at(reader: TableReader, rows: np.ndarray, columns: list[str] | None = N
 def _skip(row: pcsv.InvalidRow) -> str:
     """Guessing the types from the first block: its bad lines are reported by the real read."""
     return "skip"
-
-
-def _with_partitions(schema: pa.Schema, source: TableSource) -> pa.Schema:
-    for name in source.partition_columns:
-        if name not in schema.names:
-            schema = schema.append(pa.field(name, pa.string()))
-    return schema
-
-
-def _add_partitions(
-    batch: pa.RecordBatch, data_file: DataFile, schema: pa.Schema
-) -> pa.RecordBatch:
-    for name, value in data_file.partition.items():
-        if name in schema.names and name not in batch.schema.names:
-            batch = batch.append_column(name, pa.array([value] * batch.num_rows, pa.string()))
-    return batch
-
-
-def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
-    """Columns in the table's order and types; a column this file lacks is all gaps.
-
-    Text columns of Parquet files stay dictionary-encoded (as Parquet stores them): they
-    decode about twice as fast, and each distinct value is converted once per batch.
-    """
-    arrays = []
-    for f in schema:
-        if f.name in batch.schema.names:
-            column = batch.column(f.name)
-            if _encoded(column.type, pa.large_string()):  # pandas writes large strings
-                column = column.cast(_TEXT_CODES)
-            if column.type != f.type and not _encoded(column.type, f.type):
-                column = column.cast(f.type)
-            arrays.append(column)
-        else:  # text as every file's text comes: encoded
-            kind = _TEXT_CODES if pa.types.is_string(f.type) else f.type
-            arrays.append(pa.nulls(batch.num_rows, kind))
-    return pa.RecordBatch.from_arrays(arrays, names=schema.names)
-
-
-def _is_text(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
-
-
-def _encoded(kind: pa.DataType, wanted: pa.DataType) -> bool:
-    return pa.types.is_dictionary(kind) and kind.value_type == wanted
 
 
 def _check_unchanged(data_file: DataFile) -> None:
