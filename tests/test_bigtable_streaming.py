@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -23,6 +25,7 @@ from data.bigtable.rowkeys import (
 )
 from data.bigtable.sources import DATA_ROOTS_ENV, open_source
 from data.bigtable.streamed import StreamedTable, prepare_stream
+from data.dataset import DatasetError
 from models.tabular.stream_metrics import SCORE_BINS, ClassificationTally, RegressionTally
 from tests.bigtable_files import write_mixed_csv
 
@@ -226,3 +229,39 @@ def test_a_table_partitioned_by_its_target_still_gives_mixed_windows(tmp_path, m
     assert np.array_equal(np.sort(shuffled, axis=0), np.sort(in_order, axis=0))
     again = np.concatenate([x for x, _ in windows(source, transform, 50, 0, shuffle_window=1000)])
     assert np.array_equal(shuffled, again)
+
+
+@pytest.fixture
+def sorted_csv(tmp_path, monkeypatch):
+    """A CSV sorted by its target, as exports often are; read in 8 KB blocks."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(6000, 2))
+    labels = np.repeat(["a", "b", "c"], 2000)
+    lines = ["x0,x1,label"] + [f"{p:.4f},{q:.4f},{c}" for (p, q), c in zip(x, labels, strict=True)]
+    (tmp_path / "sorted.csv").write_text("\n".join(lines) + "\n")
+    monkeypatch.setenv(DATA_ROOTS_ENV, str(tmp_path))
+    monkeypatch.setattr(reader, "CSV_BLOCK_BYTES", 8 << 10)
+    source = open_source("sorted.csv", tmp_path)
+    split = SplitPlan(test=0.2, validation=0.0, seed=2)
+    return source, prepare_stream(StreamedTable(source, "label"), tmp_path / "ws", split)
+
+
+def test_a_csv_sorted_by_its_target_trains_from_its_parquet_copy(sorted_csv):
+    source, transform = sorted_csv
+    copy = transform.stats.copy
+    assert copy and copy.endswith(".parquet") and "bigtable_cache" in copy
+    assert any("A Parquet copy of the CSV" in note for note in transform.stats.notes)
+    first_y = next(windows(source, transform, 50, epoch=0, shuffle_window=1000))[1]
+    assert set(first_y.tolist()) == {0, 1, 2}
+    from_copy = np.concatenate([c.rows for c in split_chunks(source, transform, "test")])
+    Path(copy).unlink()  # a cleaned cache: the CSV itself is read, with the same rows
+    from_csv = np.concatenate([c.rows for c in split_chunks(source, transform, "test")])
+    assert np.array_equal(from_copy, from_csv)
+
+
+def test_the_copy_is_not_read_once_the_csv_changed(sorted_csv):
+    source, transform = sorted_csv
+    with source.path.open("a") as out:
+        out.write("0.1,0.2,a\n")
+    with pytest.raises(DatasetError, match="sorted.csv' changed while it was being read"):
+        list(split_chunks(source, transform, "train"))

@@ -5,8 +5,8 @@ generator seeded by (seed, epoch), so epochs see different orders, the same seed
 same batches, and memory holds one window, not the table. A table that fits in one window
 is shuffled as a whole, as the in-memory path does. A Parquet table's row groups are also
 read in a random order per epoch, several side by side, so a table sorted by a column
-(partitions by class, an export by date) still gives mixed windows; a CSV is read in file
-order, so one sorted by its target trains badly: write it as Parquet.
+(partitions by class, an export by date) still gives mixed windows. A CSV is read from the
+Parquet copy its profile pass wrote, so the same holds for it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from data.bigtable.preview import reading_source
 from data.bigtable.reader import BadLines, TableReader
 from data.bigtable.rowkeys import SPLIT_NAMES, ArrayBottomK, unit_hash
 from data.bigtable.sources import TableSource
@@ -52,7 +53,8 @@ def split_chunks(
     columns = transform.columns
     if plan.key_column and plan.key_column not in columns:
         columns = [*columns, plan.key_column]
-    read = TableReader(source, bad_lines, transform.stats.schema)
+    stats = transform.stats
+    read = TableReader(reading_source(source, stats.copy), bad_lines, stats.schema)
     for first, batch in _numbered(read, columns, order):
         y, usable = transform.labels(batch)
         keep = usable & (split_of(batch, first, plan) == wanted)

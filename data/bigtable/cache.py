@@ -20,14 +20,14 @@ from data.bigtable.sources import TableSource
 
 T = TypeVar("T")
 CACHE_FOLDER = "bigtable_cache"
-FORMAT = 2  # raise when a cached class changes its fields: old entries then miss
+FORMAT = 3  # raise when a cached class changes its fields: old entries then miss
 
 
 def cached(
     workspace: Path, source: TableSource, what: str, params: dict, make: Callable[[], T]
 ) -> T:
     """`make()`'s result for this table and these parameters, computed once."""
-    path = _entry(workspace, source, what, params)
+    path = entry_path(workspace, source, what, params)
     found = _load(path)
     if found is not None:
         return found
@@ -40,10 +40,13 @@ def cached(
     return value
 
 
-def _entry(workspace: Path, source: TableSource, what: str, params: dict) -> Path:
+def entry_path(
+    workspace: Path, source: TableSource, what: str, params: dict, suffix: str = ".pickle"
+) -> Path:
+    """Where a result for this table and these parameters is kept."""
     key = json.dumps([FORMAT, what, source.identity, params], sort_keys=True, default=str)
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return Path(workspace) / CACHE_FOLDER / f"{what}-{digest}.pickle"
+    return Path(workspace) / CACHE_FOLDER / f"{what}-{digest}{suffix}"
 
 
 def _load(path: Path) -> Any | None:

@@ -6,12 +6,14 @@ which hold the row count), `profile` streams the whole table once with a progres
 and counts rows, gaps and the values of every column with few distinct values, so the
 class balance of whichever target is chosen later is already known. It also keeps a
 uniform random sample of rows (the same rows every time), from which column types and
-roles are inferred with the same code as the in-memory path. Both are cached on disk by
-the table's identity.
+roles are inferred with the same code as the in-memory path, and writes a CSV's rows to a
+Parquet copy that every later pass reads instead (faster to decode, and its row groups can
+be read in any order). All of it is kept in the workspace by the table's identity.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,12 +21,13 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from data.bigtable.cache import cached
+from data.bigtable.cache import cached, entry_path
 from data.bigtable.convert import label_texts
 from data.bigtable.reader import BadLines, ColumnTypeError, TableReader
 from data.bigtable.rowkeys import BottomK, unit_hash
-from data.bigtable.sources import TableSource
+from data.bigtable.sources import TableSource, copy_source
 from data.dataset import DatasetError
 
 HEAD_ROWS = 1000
@@ -61,6 +64,7 @@ class TableProfile:
     skipped_examples: list[int] = field(default_factory=list)
     missing_columns: dict[str, list[str]] = field(default_factory=dict)
     retyped: dict[str, str] = field(default_factory=dict)  # column -> what was found
+    copy: str | None = None  # a CSV's Parquet copy, read by every later pass
 
     def class_balance(self, target: str) -> dict[str, int] | None:
         """Rows per value of the target, commonest first; None if it has too many values."""
@@ -85,6 +89,12 @@ class TableProfile:
             notes.append(
                 f"Column {column!r} is missing from {len(files)} file(s) (such as "
                 f"{files[0]!r}); its values there count as gaps."
+            )
+        if self.copy:
+            size = Path(self.copy).stat().st_size if Path(self.copy).exists() else 0
+            notes.append(
+                f"A Parquet copy of the CSV ({size / 1e6:,.0f} MB) is kept in the workspace: "
+                "later passes read it faster, and training reads its parts in a random order."
             )
         if len(self.sample) < self.rows:
             notes.append(
@@ -124,30 +134,40 @@ def profile(
     progress: Progress | None = None,
 ) -> TableProfile:
     """The full pass, computed once per version of the files (cached in the workspace)."""
+    params = {"bad_lines": bad_lines, "sample": SAMPLE_ROWS, "counted": COUNTED_VALUES}
+    copy = None
+    if source.format == "csv":
+        copy = entry_path(workspace, source, "copy", params, ".parquet")
     return cached(
-        workspace,
-        source,
-        "profile",
-        {"bad_lines": bad_lines, "sample": SAMPLE_ROWS, "counted": COUNTED_VALUES},
-        lambda: _profile(source, bad_lines, progress),
+        workspace, source, "profile", params, lambda: _profile(source, bad_lines, progress, copy)
     )
 
 
-def _profile(source: TableSource, bad_lines: BadLines, progress: Progress | None) -> TableProfile:
+def reading_source(source: TableSource, copy: str | None) -> TableSource:
+    """The table to read: a CSV's Parquet copy while it exists, else the table itself."""
+    if copy and Path(copy).exists():
+        return copy_source(source, Path(copy))
+    return source
+
+
+def _profile(
+    source: TableSource, bad_lines: BadLines, progress: Progress | None, copy: Path | None
+) -> TableProfile:
     """The pass; a CSV column whose guessed type fails deep in the file is widened (whole
     numbers to decimals, anything else to text) and the pass starts again, so the types
-    it settles hold for every row, and every later pass reads with them."""
+    it settles hold for every row, and every later pass reads with them. A CSV is copied
+    to Parquet on the way (converting costs little next to parsing it)."""
     types, retyped = None, {}
     for _ in range(MAX_RETYPES):
         reader = TableReader(source, bad_lines, types)
         try:
-            found = _one_pass(reader, progress)
+            found = _one_pass(reader, progress, copy)
         except ColumnTypeError as exc:
             types = _widened(reader.schema, exc.column)
             kind = "decimal numbers" if types.field(exc.column).type == pa.float64() else "text"
             retyped[exc.column] = f"{exc.where}; read as {kind}"
             continue
-        return replace(found, retyped=retyped)
+        return replace(found, retyped=retyped, copy=str(copy) if copy else None)
     raise DatasetError(
         f"The columns of {source.name} keep changing kind of value deep in the file; write "
         "every column with one kind of value (numbers, dates or text)."
@@ -161,7 +181,40 @@ def _widened(schema: pa.Schema, column: str) -> pa.Schema:
     return schema.set(index, pa.field(column, wider))
 
 
-def _one_pass(reader: TableReader, progress: Progress | None) -> TableProfile:
+def _one_pass(reader: TableReader, progress: Progress | None, copy: Path | None) -> TableProfile:
+    with _CopyWriter(copy, reader.schema) as writer:
+        found = _gather(reader, progress, writer)
+    return found
+
+
+class _CopyWriter:
+    """Writes the batches of a pass to Parquet, kept only if the pass gets to its end."""
+
+    def __init__(self, path: Path | None, schema: pa.Schema) -> None:
+        self.path, self.schema, self.writer = path, schema, None
+        self.partial = path.with_suffix(f".partial{os.getpid()}") if path else None
+
+    def __enter__(self) -> _CopyWriter:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.partial, self.schema)
+        return self
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if self.writer is not None:
+            self.writer.write_table(pa.Table.from_batches([batch]).cast(self.schema))
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if self.writer is None:
+            return
+        self.writer.close()
+        if kind is None:
+            os.replace(self.partial, self.path)
+        else:
+            self.partial.unlink(missing_ok=True)
+
+
+def _gather(reader: TableReader, progress: Progress | None, writer: _CopyWriter) -> TableProfile:
     names = reader.schema.names
     missing = dict.fromkeys(names, 0)
     counts: dict[str, dict[str, int] | None] = {
@@ -177,6 +230,7 @@ def _one_pass(reader: TableReader, progress: Progress | None) -> TableProfile:
                 counts[name] = _add_counts(counts[name], column)
         units = unit_hash(np.arange(rows, rows + batch.num_rows, dtype=np.int64), SAMPLE_SEED)
         sampler.offer(batch, units)
+        writer.write(batch)
         rows += batch.num_rows
     sample, _ = sampler.result()
     sample = sample.cast(reader.schema) if sample is not None else reader.schema.empty_table()

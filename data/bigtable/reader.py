@@ -332,6 +332,8 @@ def _skip(row: pcsv.InvalidRow) -> str:
 
 
 def _check_unchanged(data_file: DataFile) -> None:
+    for original in data_file.made_from:
+        _check_unchanged(original)
     try:
         info = os.stat(data_file.path)
     except FileNotFoundError:

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.bigtable import convert
-from data.bigtable.preview import TableProfile
+from data.bigtable.preview import TableProfile, reading_source
 from data.bigtable.reader import BadLines, TableReader
 from data.bigtable.rowkeys import (
     SPLIT_NAMES,
@@ -72,6 +72,7 @@ class TableStats:
     target: TargetPlan
     split: SplitPlan
     schema: pa.Schema  # the column types every pass reads the table with
+    copy: str | None  # the CSV's Parquet copy that passes read instead, if there is one
     roles: dict[str, list[str]]  # numeric, boolean, datetime, categorical -> columns
     numeric: dict[str, Scaled]
     indicators: dict[str, Scaled]  # '<column>.missing' for numbers with gaps in training
@@ -118,7 +119,7 @@ def table_stats(
     if "categorical" in pipelines:
         rare = pipelines["categorical"].named_steps["onehot"].min_frequency
     gathered = _Pass(roles, hours, target_plan, split)
-    reader = TableReader(source, bad_lines, profile.schema)
+    reader = TableReader(reading_source(source, profile.copy), bad_lines, profile.schema)
     columns = [*plan.feature_columns, target]
     if split.key_column and split.key_column not in columns:
         columns.append(split.key_column)
@@ -129,6 +130,7 @@ def table_stats(
         target=target_plan,
         split=split,
         schema=profile.schema,
+        copy=profile.copy,
         roles=roles,
         numeric=gathered.numeric.scaled(roles.get("numeric", [])),
         indicators=gathered.numeric.indicators(roles.get("numeric", [])),
