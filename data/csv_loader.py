@@ -91,8 +91,10 @@ def _mb(n_bytes: int) -> str:
 def _check_size(raw: bytes, max_bytes: int) -> None:
     if len(raw) > max_bytes:
         raise DatasetError(
-            f"The file is {_mb(len(raw))}, over the {_mb(max_bytes)} limit. Upload a smaller "
-            "sample of the rows, or drop columns you do not need, and try again."
+            f"The file is {_mb(len(raw))}, over the {_mb(max_bytes)} upload limit. Put it in a "
+            "data folder on the machine running Glassbox (GLASSBOX_DATA_ROOTS, by default "
+            "<workspace>/data) and choose it as a file on this machine: it is then read from "
+            "disk in batches, at any size. Or upload a smaller sample of the rows."
         )
 
 

@@ -1,7 +1,8 @@
 """One place that turns a dataset reference into a loaded dataset.
 
 References are strings so a run spec stays plain JSON: `builtin:<key>` for sets we
-ship, `upload:<hash>` for files a person uploaded.
+ship, `upload:<hash>` for files a person uploaded, `path:<path in a data root>` for a
+table read from this machine's disk (data.bigtable).
 """
 
 from __future__ import annotations
@@ -63,13 +64,16 @@ def _title(key: str) -> str:
 def load_dataset(ref: str, workspace: Path, options: dict[str, Any] | None = None) -> Dataset:
     """Load by reference; `options` holds the user's choices (target, text/label columns)."""
     options = options or {}
+    if ref.startswith("path:"):
+        return _load_path(ref, Path(workspace), options)
     if ref.startswith("builtin:"):
         dataset = _load_builtin(ref, options)
     elif ref.startswith("upload:"):
         dataset = _load_upload(ref, Path(workspace), options)
     else:
         raise DatasetError(
-            f"unknown dataset reference {ref!r}: expected builtin:<name> or upload:<id>"
+            f"unknown dataset reference {ref!r}: expected builtin:<name>, upload:<id> or "
+            "path:<file or folder in a data folder>"
         )
     return _with_target(dataset, options.get("target"))
 
@@ -104,6 +108,41 @@ def _load_builtin(ref: str, options: dict[str, Any]) -> Dataset:
         return Dataset(ref, _title(key), BUILTIN_TEXT_SETS[key](), BUILTIN_TEXT_DESCRIPTIONS[key])
     known = ", ".join(entry.ref for entry in builtin_catalog())
     raise DatasetError(f"no built-in dataset {key!r}; choose one of: {known}")
+
+
+def _load_path(ref: str, workspace: Path, options: dict[str, Any]) -> Dataset:
+    """A table on disk, streamed: only its files are listed here, nothing is read."""
+    from data.bigtable.sources import resolve_ref
+    from data.bigtable.streamed import StreamedTable
+
+    source = resolve_ref(ref, workspace)
+    target = options.get("target")
+    if not target:
+        from data.bigtable.reader import TableReader
+
+        target = TableReader(source, "skip").schema.names[-1]
+    data = StreamedTable(
+        source,
+        target=target,
+        bad_lines=options.get("bad_lines", "fail"),
+        key_column=options.get("key_column"),
+    )
+    return Dataset(source.ref, source.name, data, f"{source.format} on disk, streamed")
+
+
+def path_catalog(workspace: Path) -> list[CatalogEntry]:
+    """Tables in the data folders (files and folders one level down), without reading them."""
+    from data.bigtable.sources import data_roots, is_table_path
+
+    entries = []
+    for root in data_roots(workspace):
+        for path in sorted(root.iterdir()) if root.is_dir() else []:
+            if path.name.startswith((".", "_")) or not (path.is_dir() or is_table_path(path)):
+                continue
+            entries.append(
+                CatalogEntry(f"path:{path.name}", path.name, "tabular", f"on disk in {root}")
+            )
+    return entries
 
 
 def _load_upload(ref: str, workspace: Path, options: dict[str, Any]) -> Dataset:

@@ -46,8 +46,12 @@ class PrepPlan:
     notes: list[str]
 
 
-def build_preprocessor(frame: pd.DataFrame, target: str) -> PrepPlan:
-    """Plan one pipeline per column role; the caller fits it on the training rows only."""
+def build_preprocessor(frame: pd.DataFrame, target: str, rows: int | None = None) -> PrepPlan:
+    """Plan one pipeline per column role; the caller fits it on the training rows only.
+
+    `rows` is the table's row count when `frame` is only a sample of it (a table streamed
+    from disk): the rare-level threshold of categories is a share of all rows.
+    """
     if target not in frame.columns:
         raise DatasetError(f"There is no column named {target!r}; pick one of the columns.")
     if not all(isinstance(c, str) for c in frame.columns):
@@ -79,7 +83,7 @@ def build_preprocessor(frame: pd.DataFrame, target: str) -> PrepPlan:
             + ", then standardised."
         )
     if cols := by_role.get("categorical", []):
-        rare = max(RARE_MIN_ROWS, math.ceil(RARE_FRACTION * len(frame)))
+        rare = max(RARE_MIN_ROWS, math.ceil(RARE_FRACTION * (rows or len(frame))))
         transformers.append(("categorical", _categorical_pipeline(rare), cols))
         notes.append(
             f"{len(cols)} categorical column(s) one-hot encoded (at most {MAX_CATEGORIES} "

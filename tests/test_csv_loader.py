@@ -36,6 +36,7 @@ def test_file_over_the_limit_names_both_sizes():
         read_csv_bytes(b"a,b\n1,2\n" * 100, max_bytes=100)
     message = str(err.value)
     assert message.count("MB") == 2 and "800 bytes" in message and "100 bytes" in message
+    assert "GLASSBOX_DATA_ROOTS" in message  # where a bigger table goes instead
 
 
 def test_png_bytes_are_called_a_png():

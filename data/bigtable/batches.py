@@ -1,0 +1,169 @@
+"""A big table's rows of one split as model-ready numpy arrays, with bounded memory.
+
+Training shuffles within windows of `shuffle_window` rows: each window is permuted with a
+generator seeded by (seed, epoch), so epochs see different orders, the same seed gives the
+same batches, and memory holds one window, not the table. A table that fits in one window
+is shuffled as a whole, as the in-memory path does. A Parquet table's row groups are also
+read in a random order per epoch, several side by side, so a table sorted by a column
+(partitions by class, an export by date) still gives mixed windows. A CSV is read from the
+Parquet copy its profile pass wrote, so the same holds for it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from data.bigtable.preview import reading_source
+from data.bigtable.reader import BadLines, TableReader
+from data.bigtable.rowkeys import SPLIT_NAMES, ArrayBottomK, unit_hash
+from data.bigtable.sources import TableSource
+from data.bigtable.stats import split_of
+from data.bigtable.transform import TableTransform
+
+SHUFFLE_WINDOW = 65_536
+INTERLEAVE = 4  # row groups read side by side in a shuffled epoch (each one's rows in memory)
+_SAMPLE_SEED = 32_452_843
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Rows of one split from one record batch: features, labels, row numbers in the table."""
+
+    x: np.ndarray
+    y: np.ndarray
+    rows: np.ndarray
+
+
+def split_chunks(
+    source: TableSource,
+    transform: TableTransform,
+    split: str,
+    bad_lines: BadLines = "fail",
+    order: np.random.Generator | None = None,
+) -> Iterator[Chunk]:
+    """Every usable row of `split` ('train', 'validation' or 'test'): in file order, or,
+    given `order`, a Parquet table's row groups in random order, INTERLEAVE at a time."""
+    wanted = SPLIT_NAMES[split]
+    plan = transform.stats.split
+    columns = transform.columns
+    if plan.key_column and plan.key_column not in columns:
+        columns = [*columns, plan.key_column]
+    stats = transform.stats
+    read = TableReader(reading_source(source, stats.copy), bad_lines, stats.schema)
+    for first, batch in _numbered(read, columns, order):
+        y, usable = transform.labels(batch)
+        keep = usable & (split_of(batch, first, plan) == wanted)
+        rows = np.flatnonzero(keep) + first
+        if len(rows):
+            yield Chunk(transform.features(batch.filter(keep)), y[keep], rows)
+
+
+def _numbered(
+    read: TableReader, columns: list[str], order: np.random.Generator | None
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """(row number of the first row, batch). Data is often sorted (Spark partitions by a
+    key, exports by date or class), and a window shuffle can't mix what lies gigabytes
+    apart; reading random row groups side by side can (a CSV is read in order)."""
+    if order is None or read.source.format != "parquet":
+        first = 0
+        for batch in read.batches(columns):
+            yield first, batch
+            first += batch.num_rows
+        return
+    groups = read.row_groups()
+    waiting = deque(groups[i] for i in order.permutation(len(groups)))
+    active: deque = deque()
+    while waiting or active:
+        while waiting and len(active) < INTERLEAVE:
+            group = waiting.popleft()
+            active.append([group.first_row, read.row_group_batches(group, columns)])
+        entry = active.popleft()
+        batch = next(entry[1], None)
+        if batch is not None:
+            yield entry[0], batch
+            entry[0] += batch.num_rows
+            active.append(entry)
+
+
+def split_sample(
+    source: TableSource,
+    transform: TableTransform,
+    rows: int,
+    split: str = "train",
+    bad_lines: BadLines = "fail",
+) -> Chunk:
+    """A fixed random sample of a split's rows (those with the smallest hash of their row
+    number), in file order: what a model that can't stream (a scikit-learn baseline without
+    partial_fit) trains on, with a note saying how many of how many rows."""
+    sampler = ArrayBottomK(rows, transform.stats.split_rows.get(split))
+    for chunk in split_chunks(source, transform, split, bad_lines):
+        sampler.offer(unit_hash(chunk.rows, _SAMPLE_SEED), chunk.x, chunk.y, chunk.rows)
+    found = sampler.result()
+    if found is None:
+        return Chunk(
+            np.empty((0, len(transform.feature_names)), np.float32),
+            np.empty(0),
+            np.empty(0, np.int64),
+        )
+    return Chunk(*found)
+
+
+def windows(
+    source: TableSource,
+    transform: TableTransform,
+    batch_size: int,
+    epoch: int = 0,
+    split: str = "train",
+    shuffle_window: int = SHUFFLE_WINDOW,
+    bad_lines: BadLines = "fail",
+    shuffle: bool = True,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Windows of about `shuffle_window` rows, each a multiple of `batch_size` rows (except
+    the last), so cutting each into batches gives ceil(rows / batch_size) batches in all."""
+    rng = np.random.default_rng([transform.stats.split.seed, epoch]) if shuffle else None
+    held_x: list[np.ndarray] = []
+    held_y: list[np.ndarray] = []
+    held = 0
+    for chunk in split_chunks(source, transform, split, bad_lines, rng):
+        held_x.append(chunk.x)
+        held_y.append(chunk.y)
+        held += len(chunk.y)
+        if held >= shuffle_window:
+            x, y = _shuffled(held_x, held_y, rng)
+            full = len(y) - len(y) % batch_size
+            yield x[:full], y[:full]
+            held_x, held_y, held = [x[full:]], [y[full:]], len(y) - full
+    if held:
+        yield _shuffled(held_x, held_y, rng)
+
+
+def training_batches(
+    source: TableSource,
+    transform: TableTransform,
+    batch_size: int,
+    epoch: int = 0,
+    split: str = "train",
+    shuffle_window: int = SHUFFLE_WINDOW,
+    bad_lines: BadLines = "fail",
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(x, y) batches of `batch_size` rows (the last may be smaller), shuffled by window."""
+    for x, y in windows(source, transform, batch_size, epoch, split, shuffle_window, bad_lines):
+        yield from _cut(x, y, batch_size)
+
+
+def _shuffled(xs: list[np.ndarray], ys: list[np.ndarray], rng: np.random.Generator | None):
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    if rng is None:
+        return x, y
+    order = rng.permutation(len(y))
+    return x[order], y[order]
+
+
+def _cut(x: np.ndarray, y: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    for start in range(0, len(y), size):
+        yield x[start : start + size], y[start : start + size]
