@@ -203,13 +203,13 @@ def step_train_streamed(path: Path) -> dict:
     from data.bigtable.rowkeys import SplitPlan
     from data.bigtable.streamed import StreamedTable, prepare_stream
     from models import keras_training
-    from models.tabular.networks import build_mlp
+    from models.registry import get_kind
     from models.tabular.streaming import fit_streaming
 
     keras_training.seed_everything(0)
     table = StreamedTable(_source(path), TARGET)
     transform = prepare_stream(table, _workspace(), SplitPlan(0.2, 0.0, 0))
-    model = build_mlp(len(transform.feature_names), 3, "classification")
+    model = get_kind("mlp").build(len(transform.feature_names), 3, "classification")
     clock = Clock()  # around the whole fit, as for the in-memory side: both trace the step
     fit = fit_streaming(model, table.source, transform, 1, BATCH_SIZE, validation=False)
     return clock.result(rows=fit.epochs[0].rows)
@@ -219,13 +219,13 @@ def step_train_in_memory(path: Path) -> dict:
     from data.csv_loader import read_csv_bytes
     from data.dataset import TabularData
     from models import keras_training
-    from models.tabular.networks import build_mlp
+    from models.registry import get_kind
     from models.tabular.prep import prepare_table
 
     keras_training.seed_everything(0)
     frame = read_csv_bytes(path.read_bytes(), max_bytes=path.stat().st_size + 1).frame
     table = prepare_table(TabularData(frame, TARGET), 0.2, 0, None)
-    model = build_mlp(table.x_train.shape[1], 3, "classification")
+    model = get_kind("mlp").build(table.x_train.shape[1], 3, "classification")
     clock = Clock()
     model.fit(
         table.x_train, table.y_train, batch_size=BATCH_SIZE, epochs=1, verbose=0, shuffle=True

@@ -159,13 +159,12 @@ def test_splits_are_disjoint_and_cover_the_usable_rows(streamed):
     assert len(np.unique(every)) == len(every)
 
 
-@pytest.mark.slow
 def test_fit_and_evaluate_over_the_stream(streamed):
-    from models.tabular.networks import build_mlp
+    from models.registry import get_kind
     from models.tabular.streaming import evaluate_streaming, fit_streaming, train_steps
 
     source, transform = streamed
-    model = build_mlp(len(transform.feature_names), 3, "classification")
+    model = get_kind("mlp").build(len(transform.feature_names), 3, "classification")
     reports = []
     fit = fit_streaming(model, source, transform, epochs=2, batch_size=128, on_epoch=reports.append)
     assert [r.epoch for r in reports] == [1, 2] and fit.epochs == reports
