@@ -79,6 +79,7 @@ def _context(store: RunStore, run_id: str, cancel: threading.Event) -> TrainCont
         set_phase=lambda phase: store.set_phase(run_id, phase),
         set_progress=lambda epoch, epochs, frac: store.set_progress(run_id, epoch, epochs, frac),
         cancelled=cancel.is_set,
+        start_fit=lambda rows: store.start_fit(run_id, rows),
     )
 
 

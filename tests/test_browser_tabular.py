@@ -61,7 +61,7 @@ def test_upload_train_watch_and_explore(browser_page, tmp_path):
     )
     assert curve_points(page) > first, "the curve gained epochs without a reload"
 
-    page.get_by_text("✅ succeeded").first.wait_for(state="attached", timeout=240_000)
+    page.get_by_text(re.compile(r"succeeded · ")).first.wait_for(state="attached", timeout=240_000)
     page.get_by_role("link", name="Explore").first.click()
     page.get_by_role("tab", name="Confusion & metrics").click()
     page.get_by_text("Samples of the cell").wait_for()
