@@ -77,6 +77,11 @@ def _load(ref: str, options_json: str) -> Dataset:
     return load_dataset(ref, get_store().workspace, json.loads(options_json))
 
 
+def forget_loaded_datasets() -> None:
+    """Drop every loaded dataset, after an upload was renamed or deleted."""
+    _load.clear()
+
+
 def load_dataset(ref: str, options: dict[str, Any] | None = None) -> Dataset:
     """Cached per (reference, options): datasets are read-only once loaded."""
     return _load(ref, json.dumps(options or {}, sort_keys=True))

@@ -114,6 +114,7 @@ def _load_upload(ref: str, workspace: Path, options: dict[str, Any]) -> Dataset:
             data = ImageData(images=arrays["images"], labels=arrays["labels"].astype(str))
         return Dataset(ref, name, data)
     from data.csv_loader import read_csv_bytes
+    from data.target_proposal import propose_target
 
     frame = read_csv_bytes((folder / "source.csv").read_bytes()).frame
     if meta["kind"] == "text":
@@ -124,7 +125,7 @@ def _load_upload(ref: str, workspace: Path, options: dict[str, Any]) -> Dataset:
             guessed_text, guessed_label = detect_text_columns(frame)
             text_col, label_col = text_col or guessed_text, label_col or guessed_label
         return Dataset(ref, name, validate_text_dataset(frame, text_col, label_col).data)
-    target = options.get("target") or meta.get("target") or frame.columns[-1]
+    target = options.get("target") or meta.get("target") or propose_target(frame).column
     if target not in frame.columns:
         raise DatasetError(
             f"column {target!r} is not in {name}; columns: {', '.join(frame.columns)}"

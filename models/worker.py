@@ -16,6 +16,7 @@ import traceback
 from pathlib import Path
 
 from models.artifacts import save_outcome
+from models.failure import failure_message
 from models.kinds.base import ModelKind
 from models.outcome import TrainContext, TrainOutcome
 from models.store import RunStore
@@ -64,7 +65,7 @@ def execute(store: RunStore, run_id: str) -> str:
         store.finish(
             run_id,
             "failed",
-            error=f"{type(error).__name__}: {error}",
+            error=failure_message(error),
             traceback=traceback.format_exc(),
         )
     finally:

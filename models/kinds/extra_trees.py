@@ -28,6 +28,6 @@ KINDS = [
         builder=f"{__name__}:build_extra_trees",
         defaults={"n_estimators": 200, "max_depth": 0},
         description="Randomised decision trees (random split thresholds), averaged; faster "
-        "than a random forest (max_depth 0 = unlimited).",
+        "than a random forest (maximum tree depth 0 = no limit).",
     ),
 ]

@@ -35,7 +35,7 @@ KINDS = [
         trainer=f"{_SKLEARN}:train",
         builder=f"{_SKLEARN}:build_random_forest",
         defaults={"n_estimators": 200, "max_depth": 0},
-        description="Bagged decision trees (max_depth 0 = unlimited).",
+        description="Bagged decision trees (maximum tree depth 0 = no limit).",
     ),
     ModelKind(
         key="hist_gb",
