@@ -2,8 +2,8 @@
 
 Bad input (data.dataset.DatasetError, and the ValueErrors models raise for impossible
 settings) already says what is wrong and how to fix it, so its message is shown as it
-is. Anything else is a fault of ours: the run says so, and its traceback (kept beside
-the message) shows where.
+is. Anything else is a fault of ours: the message says so, and the traceback (beside a run's message on
+the Runs page, in the log for other work) shows where.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ OUT_OF_MEMORY = (
 )
 
 
-def failure_message(error: BaseException) -> str:
+def failure_message(error: BaseException, doing: str = "Training") -> str:
+    """`doing` names the work that stopped ("Training", "Computing the map")."""
     text = str(error).strip()
     if isinstance(error, MemoryError):
-        return OUT_OF_MEMORY
+        return OUT_OF_MEMORY.replace("Training", doing, 1)
     if isinstance(error, ValueError) and text:  # DatasetError is a ValueError
         return text
     detail = f" ({text})" if text else ""
     return (
-        f"Training stopped on an unexpected error{detail}. This is a fault in Glassbox, not "
-        "in your data: the traceback below shows where."
+        f"{doing} stopped on an unexpected error{detail}. This is a fault in Glassbox, not "
+        "in your data."
     )

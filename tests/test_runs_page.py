@@ -182,3 +182,16 @@ def test_comparison_keeps_to_one_dataset_and_task_and_follows_new_runs(store, co
     newer = train_now(store, RunSpec("builtin:iris", "hist_gb", {"max_iter": 10}))
     at.run()
     assert newer in at.multiselect(key=runs.key).value, "a run that finishes joins in"
+
+
+def test_a_run_is_renamed_and_tagged_on_the_runs_page_and_stays_picked(store):
+    first, second = queue(store, 2)
+    at = pick(open_app(RUNS_PAGE), first)
+    at.text_input(key=f"run_name_{first}").input("long shot")
+    at.text_input(key=f"run_tags_{first}").input("deep, slow")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    run = store.get(first)
+    assert (run.name, run.tags) == ("long shot", ("deep", "slow"))
+    assert first in picked(at)
+    assert any(o.startswith("long shot · ") for o in at.selectbox(key=PICKER).options)

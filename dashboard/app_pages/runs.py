@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.runs_page.compare import render_comparison
+from dashboard.runs_page.labels import edit_labels
 from dashboard.runs_page.live import run_panel, runs_table
 from dashboard.runs_page.picker import default_run, pick_run
 from dashboard.services import get_manager, get_store
@@ -19,5 +20,6 @@ runs_table(store, [run.id for run in runs])
 if not runs:
     st.stop()
 picked = pick_run(runs, "runs_selected", default_run(runs, st.query_params.get("run")))
+edit_labels(store, next(run for run in runs if run.id == picked))
 run_panel(store, manager, picked)
 render_comparison(store)
