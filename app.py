@@ -6,7 +6,7 @@ import streamlit as st
 def main() -> None:
     from dashboard.services import get_manager, preload_modules
 
-    st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
+    st.set_page_config(page_title="Glassbox", page_icon=":material/biotech:", layout="wide")
     get_manager()  # once per server: recovers interrupted runs, starts the queue and warm UMAP
     pages = [
         st.Page(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import sys
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -105,6 +104,10 @@ class DatasetCache:
             while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
                 self._entries.popitem(last=False)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
     @property
     def bytes(self) -> int:
         return sum(size for _, size in self._entries.values())
@@ -115,12 +118,9 @@ class DatasetCache:
 
 def dataset_bytes(dataset: Dataset) -> int:
     """Memory the dataset holds, counted once when it enters the cache."""
-    data = dataset.data
-    if data.kind == "tabular":
-        return int(data.frame.memory_usage(index=True, deep=True).sum())
-    if data.kind == "image":
-        return int(data.images.nbytes + data.labels.nbytes)
-    return int(sum(sys.getsizeof(text) for text in data.texts) + data.labels.nbytes)
+    from data.dataset import memory_bytes
+
+    return memory_bytes(dataset.data)
 
 
 @st.cache_resource
@@ -131,6 +131,11 @@ def _dataset_cache() -> DatasetCache:
 
 def _cache_key(ref: str, options: dict[str, Any] | None) -> str:
     return ref + "\n" + json.dumps(options or {}, sort_keys=True)
+
+
+def forget_loaded_datasets() -> None:
+    """Drop every loaded dataset, after an upload was renamed or deleted."""
+    _dataset_cache().clear()
 
 
 def load_dataset(ref: str, options: dict[str, Any] | None = None) -> Dataset:

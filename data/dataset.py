@@ -82,3 +82,14 @@ class Dataset:
     @property
     def kind(self) -> Kind:
         return self.data.kind
+
+
+def memory_bytes(data: TabularData | ImageData | TextData) -> int:
+    """Roughly what the data holds in memory: the bound of the app's dataset cache."""
+    import sys
+
+    if data.kind == "tabular":
+        return int(data.frame.memory_usage(index=True, deep=True).sum())
+    if data.kind == "image":
+        return int(data.images.nbytes + data.labels.nbytes)
+    return int(sum(sys.getsizeof(text) for text in data.texts) + data.labels.nbytes)

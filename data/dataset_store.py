@@ -95,3 +95,20 @@ def _atomic_write(path: Path, payload: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def rename_upload(workspace: Path, ref: str, name: str) -> None:
+    """Give a stored upload a new display name (its folder and reference stay)."""
+    name = name.strip()
+    if not name:
+        raise DatasetError("A dataset needs a name; type one before renaming.")
+    meta = read_meta(workspace, ref)
+    meta["name"] = name
+    _atomic_write(upload_dir(workspace, ref) / "meta.json", json.dumps(meta).encode())
+
+
+def delete_upload(workspace: Path, ref: str) -> None:
+    """Remove a stored upload and its files. Runs trained on it keep their results."""
+    import shutil
+
+    shutil.rmtree(upload_dir(workspace, ref), ignore_errors=True)

@@ -134,3 +134,17 @@ def gallery_indices(labels: np.ndarray, per_class: int = 8, seed: int = 0) -> di
         count = min(per_class, len(members))
         picks[name] = np.sort(rng.choice(members, size=count, replace=False))
     return picks
+
+
+def greyscale_if_grey(images: np.ndarray) -> np.ndarray | None:
+    """One channel (N, H, W, 1) when every image's red, green and blue are equal, else None.
+
+    A set of greyscale scans decoded as colour triples its size and gives a model three
+    copies of one signal to learn from.
+    """
+    if images.ndim != 4 or images.shape[-1] != 3:
+        return None
+    first = images[..., :1]
+    if np.array_equal(images[..., 1:2], first) and np.array_equal(images[..., 2:3], first):
+        return np.ascontiguousarray(first)
+    return None

@@ -172,8 +172,10 @@ def _load_upload(ref: str, workspace: Path, options: dict[str, Any]) -> Dataset:
 def uploaded_table(
     ref: str, name: str, frame: pd.DataFrame, meta: dict[str, Any], options: dict[str, Any]
 ) -> Dataset:
-    """An uploaded CSV as a dataset; its target is the chosen column, by default the last."""
-    target = options.get("target") or meta.get("target") or frame.columns[-1]
+    """An uploaded CSV as a dataset; its target is the chosen column, else the proposed one."""
+    from data.target_proposal import propose_target
+
+    target = options.get("target") or meta.get("target") or propose_target(frame).column
     if target not in frame.columns:
         raise DatasetError(
             f"column {target!r} is not in {name}; columns: {', '.join(frame.columns)}"

@@ -32,6 +32,7 @@ REGRESSION_MIN_DISTINCT_SHARE = 0.05
 MIN_ROWS = 10
 SAMPLE_SIZE = 1000
 TEXT_MEAN_LENGTH = 30
+MANY_LEVELS = 50  # more distinct values than this, on over half the rows: not a category
 
 BOOLEAN_WORDS: dict[str, float] = {
     **dict.fromkeys(("true", "yes", "y", "t", "1", "on"), 1.0),
@@ -262,6 +263,10 @@ def _role(values: pd.Series, name: str, n_unique: int) -> ColumnRole:
         return "text"
     if n_unique == len(values) and len(values) >= 20:
         return "id"  # a distinct short string on every row (names, codes): nothing to generalise
+    if n_unique > MANY_LEVELS and n_unique > 0.5 * len(values):
+        # Thousands of distinct titles in a few thousand rows are not categories: one-hot
+        # encoding would learn each title by heart. Several words: text; one token: an id.
+        return "text" if sample.str.split().str.len().mean() >= 2 else "id"
     return "categorical"
 
 

@@ -32,7 +32,8 @@ _DROP_REASONS = {
     "could only memorise",
     "constant": "has the same value on every row, so it cannot tell rows apart",
     "empty": "has no values at all",
-    "text": "free text — use the Text page to model it",
+    "text": "is free text, which a table model cannot read (to model the text, upload the "
+    "file as a text CSV on the Data page)",
 }
 
 
@@ -59,11 +60,7 @@ def build_preprocessor(frame: pd.DataFrame, target: str, rows: int | None = None
     features = frame.drop(columns=[target])
     schema = infer_columns(features)
     by_role = schema.groupby("role")["column"].agg(list).to_dict()
-    dropped = {
-        row.column: _drop_reason(row.role, row.example)
-        for row in schema.itertuples()
-        if row.role in _DROP_REASONS
-    }
+    dropped = left_out_columns(schema)
     transformers, notes = [], []
     if cols := by_role.get("numeric", []):
         transformers.append(("numeric", _numeric_pipeline(), cols))
@@ -108,6 +105,15 @@ def build_preprocessor(frame: pd.DataFrame, target: str, rows: int | None = None
     used = [col for _, _, cols in transformers for col in cols]
     feature_columns = [col for col in features.columns if col in used]
     return PrepPlan(transformer, feature_columns, dropped, notes)
+
+
+def left_out_columns(schema: pd.DataFrame) -> dict[str, str]:
+    """Column → why no table model uses it, from `data.schema.infer_columns`' roles."""
+    return {
+        row.column: _drop_reason(row.role, row.example)
+        for row in schema.itertuples()
+        if row.role in _DROP_REASONS
+    }
 
 
 def _drop_reason(role: str, example: str) -> str:

@@ -171,7 +171,8 @@ class TruncationReport:
         return (
             f"{self.n_truncated} of {self.n_texts} texts ({self.share_truncated:.1%}) are longer "
             f"than {self.max_len} tokens and get cut; {self.share_tokens_lost:.1%} of all tokens "
-            "are lost. Raise max_len to keep more, at the cost of slower training."
+            "are lost. Raise 'Sequence length' on the Train page (max_len) to keep more, at the "
+            "cost of slower training."
         )
 
 

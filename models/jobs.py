@@ -102,11 +102,11 @@ class JobManager:
 
     # --- what pages call ------------------------------------------------------
 
-    def submit(self, spec: RunSpec, dataset_name: str = "") -> str:
+    def submit(self, spec: RunSpec, dataset_name: str = "", name: str = "", tags: str = "") -> str:
         from models.registry import get_kind
 
         get_kind(spec.model)  # refuse unknown models before they reach the queue
-        return self.store.create_run(spec, dataset_name=dataset_name)
+        return self.store.create_run(spec, dataset_name=dataset_name, name=name, tags=tags)
 
     def cancel(self, run_id: str) -> None:
         self.store.request_cancel(run_id)

@@ -40,13 +40,16 @@ class StoreCallback(keras.callbacks.Callback):
     at most every PROGRESS_INTERVAL_S, so training speed is untouched.
     """
 
-    def __init__(self, ctx: TrainContext, epochs: int, steps: int) -> None:
+    def __init__(self, ctx: TrainContext, epochs: int, steps: int, rows: int = 0) -> None:
         super().__init__()
-        self.ctx, self.epochs, self.steps = ctx, epochs, max(steps, 1)
+        self.ctx, self.epochs, self.steps, self.rows = ctx, epochs, max(steps, 1), rows
         self.epoch = 0
         self.last_write = 0.0
         self.cancelled = False
         self.epochs_done = 0  # epochs that ran to the end (fewer than planned after a cancel)
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.ctx.start_fit(self.rows)
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch = epoch
@@ -111,6 +114,51 @@ class SnapshotCallback(keras.callbacks.Callback):
             self.writer.write(epoch, np.asarray(values).reshape(len(self.sample), -1))
 
 
+def early_stopping(
+    patience: int, has_validation: bool, notes: list[str]
+) -> keras.callbacks.EarlyStopping | None:
+    """Stop once the validation loss has not improved for `patience` epochs, and keep the
+    weights of its best epoch; None when off (patience 0) or without validation rows."""
+    if int(patience) <= 0:
+        return None
+    if not has_validation:
+        notes.append(
+            "Early stopping was off: it watches the validation loss, and this run held out no "
+            "validation rows (set a validation split above 0 to use it)."
+        )
+        return None
+    return keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=int(patience), restore_best_weights=True
+    )
+
+
+def early_stopping_note(stopper: keras.callbacks.EarlyStopping, epochs_done: int) -> str:
+    """What early stopping did, for the run's notes."""
+    best = stopper.best_epoch + 1
+    if stopper.stopped_epoch > 0:
+        return (
+            f"Early stopping ended training after epoch {epochs_done}: the validation loss "
+            f"had not improved for {stopper.patience} epochs. Kept the weights of epoch {best}, "
+            "the best on the validation rows."
+        )
+    return f"Early stopping kept the weights of epoch {best}, the best on the validation rows."
+
+
+def class_weights(y: np.ndarray, balance: bool, notes: list[str]) -> dict[int, float] | None:
+    """Weights n / (k · count) per class, so each class counts as much as the others in the
+    loss: a rare class's mistakes cost more. None when off, or for a numeric target."""
+    if not balance:
+        return None
+    if not np.issubdtype(np.asarray(y).dtype, np.integer):
+        notes.append("Class weights were off: the target is a number (regression), not classes.")
+        return None
+    classes, counts = np.unique(y, return_counts=True)
+    weights = len(y) / (len(classes) * counts)
+    shown = ", ".join(f"{int(c)}: {w:.2f}" for c, w in zip(classes, weights, strict=True))
+    notes.append(f"Classes weighted by rarity in the loss (class index: weight): {shown}.")
+    return {int(c): float(w) for c, w in zip(classes, weights, strict=True)}
+
+
 def compile_classifier(model: keras.Model, learning_rate: float) -> keras.Model:
     """Adam on sparse categorical cross-entropy, the loss every softmax classifier here uses."""
     model.compile(
@@ -161,15 +209,19 @@ def fit(
     snapshots (see models.snapshots), they are recorded for `snapshot_layer`, by
     default the layer feeding the output.
     """
-    epochs, batch_size = int(request.params["epochs"]), int(request.params["batch_size"])
+    params = request.params
+    epochs, batch_size = int(params["epochs"]), int(params["batch_size"])
     steps = int(np.ceil(len(x_train) / batch_size))
-    callback = StoreCallback(ctx, epochs, steps)
+    callback = StoreCallback(ctx, epochs, steps, len(x_train))
     base = decay_learning_rate(model, epochs, steps)
     ctx.notes.append(f"Learning rate {base:g} at the start, decaying to 0 along a cosine.")
     callbacks: list[keras.callbacks.Callback] = [callback]
-    plan = snapshots.plan_for(request.params[snapshots.PARAM], request.seed, epochs, ctx.notes)
+    plan = snapshots.plan_for(params[snapshots.PARAM], request.seed, epochs, ctx.notes)
     if plan is not None and isinstance(x_train, np.ndarray):
         callbacks.insert(0, SnapshotCallback(plan, x_train, y_train, ctx.run_dir, snapshot_layer))
+    stopper = early_stopping(params["early_stopping_patience"], validation is not None, ctx.notes)
+    if stopper is not None:
+        callbacks.append(stopper)
     watch = Stopwatch()
     model.fit(
         x_train,
@@ -178,9 +230,12 @@ def fit(
         epochs=epochs,
         batch_size=batch_size,
         callbacks=callbacks,
+        class_weight=class_weights(y_train, bool(params["balance_classes"]), ctx.notes),
         verbose=0,
         shuffle=True,
     )
+    if stopper is not None and not callback.cancelled:
+        ctx.notes.append(early_stopping_note(stopper, callback.epochs_done))
     return callback, watch.seconds
 
 

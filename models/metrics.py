@@ -46,3 +46,19 @@ def summary(
 
 def headline(task: str) -> str:
     return "r2" if task == "regression" else "accuracy"
+
+
+def baseline_summary(task: str, y_true: np.ndarray, n_classes: int = 0) -> dict[str, float]:
+    """The headline metrics of a model that ignores its input, on the same test rows: always
+    the commonest class (with the classes' shares as its probabilities), or always the mean.
+
+    What a model has to beat to have learned anything; the same keys as `summary`.
+    """
+    y_true = np.asarray(y_true)
+    if task == "regression":
+        return summary(task, y_true, np.full(len(y_true), float(np.mean(y_true))), None)
+    counts = np.bincount(y_true.astype(int), minlength=max(n_classes, int(y_true.max()) + 1))
+    shares = np.clip(counts / counts.sum(), 1e-7, 1)  # no zero for a class absent from the test
+    shares /= shares.sum()
+    constant = np.full(len(y_true), int(np.argmax(counts)))
+    return summary(task, y_true, constant, np.tile(shares, (len(y_true), 1)))

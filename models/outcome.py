@@ -27,6 +27,9 @@ class TrainContext:
     set_progress: Callable[[int, int, float], None]
     cancelled: Callable[[], bool]
     notes: list[str] = field(default_factory=list)
+    # Called as the first epoch begins, with the rows one epoch trains on: the store times
+    # epochs (and estimates what is left) from here, not from loading and preprocessing.
+    start_fit: Callable[[int], None] = lambda rows: None
 
 
 @dataclass

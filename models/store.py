@@ -75,6 +75,11 @@ class Run:
             return None
         return ProcessId(self.owner_pid, self.owner_started)
 
+    name: str = ""
+    tags: tuple[str, ...] = ()
+    fit_started: float | None = None
+    rows_per_epoch: int = 0
+
     @property
     def duration(self) -> float | None:
         if self.started is None:
@@ -93,6 +98,12 @@ def default_workspace() -> Path:
 
 def _new_run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+
+
+def clean_tags(tags: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """'a, b,,a ' → ('a', 'b'): trimmed, no empties, no repeats, in the order given."""
+    parts = tags.split(",") if isinstance(tags, str) else list(tags)
+    return tuple(dict.fromkeys(t.strip() for t in parts if t.strip()))
 
 
 def _clean_metrics(metrics: dict[str, Any]) -> dict[str, float | None]:
@@ -136,15 +147,22 @@ class RunStore:
     # --- creating and reading -------------------------------------------------
 
     def create_run(
-        self, spec: RunSpec, dataset_name: str = "", status: str = "queued", origin: str = "app"
+        self,
+        spec: RunSpec,
+        dataset_name: str = "",
+        status: str = "queued",
+        origin: str = "app",
+        name: str = "",
+        tags: str | list[str] | tuple[str, ...] = (),
     ) -> str:
         run_id = _new_run_id()
         epochs = int(spec.params.get("epochs", 0) or 0)
+        label = (name.strip(), ",".join(clean_tags(tags)))
         with self.connect() as db:
             db.execute(
-                "INSERT INTO runs (id, created, status, spec, dataset_name, epochs, origin)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (run_id, time.time(), status, spec.to_json(), dataset_name, epochs, origin),
+                "INSERT INTO runs (id, created, status, spec, dataset_name, epochs, origin,"
+                " name, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, time.time(), status, spec.to_json(), dataset_name, epochs, origin, *label),
             )
         self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
         return run_id
@@ -167,6 +185,39 @@ class RunStore:
         with self.connect() as db:
             rows = db.execute(query + " ORDER BY created DESC", args).fetchall()
         return [_to_run(row) for row in rows]
+
+    def epoch_times(self, run_id: str) -> list[float]:
+        """When each logged epoch ended, in epoch order (epochs logged before times were
+        recorded are left out)."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT logged FROM epochs WHERE run_id = ? AND logged IS NOT NULL ORDER BY epoch",
+                (run_id,),
+            ).fetchall()
+        return [row["logged"] for row in rows]
+
+    def runs_on_dataset(self, ref: str) -> list[Run]:
+        """Runs trained (or queued) on one dataset reference, newest first."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT * FROM runs WHERE json_extract(spec, '$.dataset') = ? ORDER BY created DESC",
+                (ref,),
+            ).fetchall()
+        return [_to_run(row) for row in rows]
+
+    # --- what people change ----------------------------------------------------
+
+    def label_run(self, run_id: str, name: str, tags: str | list[str] | tuple[str, ...]) -> None:
+        """Name and tag a run (any time, running or not)."""
+        self._update(run_id, name=name.strip(), tags=",".join(clean_tags(tags)))
+
+    def rename_dataset(self, ref: str, dataset_name: str) -> None:
+        """Show a renamed upload under its new name in every run trained on it."""
+        with self.connect() as db:
+            db.execute(
+                "UPDATE runs SET dataset_name = ? WHERE json_extract(spec, '$.dataset') = ?",
+                (dataset_name, ref),
+            )
 
     def history(self, run_id: str) -> pd.DataFrame:
         """Per-epoch metrics as a frame with an `epoch` column (1-based)."""
@@ -297,14 +348,19 @@ class RunStore:
     def set_progress(self, run_id: str, epoch: int, epochs: int, progress: float) -> None:
         self._update(run_id, epoch=epoch, epochs=epochs, progress=progress)
 
+    def start_fit(self, run_id: str, rows_per_epoch: int) -> None:
+        """The first epoch begins now: the clock per-epoch times and ETAs are measured from."""
+        self._update(run_id, fit_started=time.time(), rows_per_epoch=int(rows_per_epoch))
+
     def log_epoch(self, run_id: str, epoch: int, metrics: dict[str, Any], epochs: int) -> None:
         """One transaction: the epoch row and the progress it implies land together."""
         with self.connect() as db:
             db.execute("BEGIN IMMEDIATE")
             if db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone():
                 db.execute(
-                    "INSERT OR REPLACE INTO epochs (run_id, epoch, metrics) VALUES (?, ?, ?)",
-                    (run_id, epoch, json.dumps(_clean_metrics(metrics))),
+                    "INSERT OR REPLACE INTO epochs (run_id, epoch, metrics, logged)"
+                    " VALUES (?, ?, ?, ?)",
+                    (run_id, epoch, json.dumps(_clean_metrics(metrics)), time.time()),
                 )
                 db.execute(
                     "UPDATE runs SET epoch = ?, epochs = ?, progress = ?, heartbeat = ?"
@@ -371,4 +427,8 @@ def _to_run(row: sqlite3.Row) -> Run:
         owner_pid=row["owner_pid"],
         owner_started=row["owner_started"],
         endgame=row["endgame"],
+        name=row["name"],
+        tags=clean_tags(row["tags"]),
+        fit_started=row["fit_started"],
+        rows_per_epoch=row["rows_per_epoch"],
     )

@@ -5,12 +5,18 @@ from __future__ import annotations
 import sqlite3
 
 # Columns added after the first release: an older glassbox.db gets them on open.
-ADDED_COLUMNS = {
-    "pid_started": "REAL",
-    "owner_pid": "INTEGER",
-    "owner_started": "REAL",
-    "endgame": "TEXT NOT NULL DEFAULT ''",
-}
+# (table, column, declaration); defaults read as "not recorded", so old runs keep working.
+ADDED_COLUMNS = (
+    ("runs", "pid_started", "REAL"),
+    ("runs", "owner_pid", "INTEGER"),
+    ("runs", "owner_started", "REAL"),
+    ("runs", "endgame", "TEXT NOT NULL DEFAULT ''"),
+    ("runs", "name", "TEXT NOT NULL DEFAULT ''"),  # the person's name for the run
+    ("runs", "tags", "TEXT NOT NULL DEFAULT ''"),  # comma-separated
+    ("runs", "fit_started", "REAL"),  # when the first epoch began (after loading and prep)
+    ("runs", "rows_per_epoch", "INTEGER NOT NULL DEFAULT 0"),  # training rows one epoch sees
+    ("epochs", "logged", "REAL"),  # when the epoch ended
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -68,8 +74,8 @@ def create_or_upgrade(db: sqlite3.Connection) -> None:
     """
     db.executescript(SCHEMA)
     db.execute("BEGIN IMMEDIATE")
-    present = {row[1] for row in db.execute("PRAGMA table_info(runs)")}  # 1: the name
-    for name, declaration in ADDED_COLUMNS.items():
+    for table, name, declaration in ADDED_COLUMNS:
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}  # 1: the name
         if name not in present:
-            db.execute(f"ALTER TABLE runs ADD COLUMN {name} {declaration}")
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
     db.execute("COMMIT")

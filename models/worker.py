@@ -16,6 +16,7 @@ import traceback
 from pathlib import Path
 
 from models.artifacts import save_outcome
+from models.failure import failure_message
 from models.kinds.base import ModelKind
 from models.outcome import TrainContext, TrainOutcome
 from models.processes import ProcessId
@@ -75,7 +76,7 @@ def execute(store: RunStore, run_id: str) -> str:
         if not store.finish(
             run_id,
             "failed",
-            error=f"{type(error).__name__}: {error}",
+            error=failure_message(error),
             traceback=traceback.format_exc(),
         ):
             status = _status_now(store, run_id)
@@ -110,6 +111,7 @@ def _context(store: RunStore, run_id: str, cancel: threading.Event) -> TrainCont
         set_phase=set_phase,
         set_progress=lambda epoch, epochs, frac: store.set_progress(run_id, epoch, epochs, frac),
         cancelled=cancelled,
+        start_fit=lambda rows: store.start_fit(run_id, rows),
     )
 
 

@@ -28,7 +28,7 @@ def test_upload_zip_train_cnn_and_look_inside(browser_page, tmp_path):
     page.get_by_role("link", name="Train").first.click()
     page.get_by_role("heading", name="Train").wait_for()
     page.get_by_text("Conv → batch norm → ReLU blocks").wait_for()  # the CNN is the first model
-    epochs = page.get_by_label("Epochs")
+    epochs = page.get_by_role("spinbutton", name="Epochs", exact=True)
     epochs.fill("3")
     epochs.press("Enter")
     page.get_by_role("button", name="Start training").click()

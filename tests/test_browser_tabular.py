@@ -40,7 +40,7 @@ def test_upload_train_watch_and_explore(browser_page, tmp_path):
 
     page.get_by_role("link", name="Train").first.click()
     page.get_by_role("heading", name="Train").wait_for()
-    epochs = page.get_by_label("Epochs")
+    epochs = page.get_by_role("spinbutton", name="Epochs", exact=True)
     epochs.fill(str(EPOCHS))
     epochs.press("Enter")
     page.get_by_role("button", name="Start training").click()

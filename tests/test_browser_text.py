@@ -33,7 +33,7 @@ def test_upload_train_transformer_and_see_attention(browser_page, tmp_path):
     page.get_by_role("heading", name="Train").wait_for()
     pick_option(page, "Model", "Transformer encoder")
     page.get_by_text("classifying from a [CLS] token").wait_for()
-    epochs = page.get_by_label("Epochs")
+    epochs = page.get_by_role("spinbutton", name="Epochs", exact=True)
     expect(epochs).to_have_count(1)  # the previous model's widgets are gone
     epochs.fill("3")
     epochs.press("Enter")

@@ -66,3 +66,11 @@ def test_empty_history_says_so() -> None:
         assert fig.layout.annotations[0].text == EMPTY_MESSAGE
     fig = training_curves(pd.DataFrame({"epoch": [1], "loss": [np.nan]}))
     assert fig.layout.annotations[0].text == EMPTY_MESSAGE
+
+
+def test_epoch_ticks_are_whole_and_at_most_ten() -> None:
+    short = training_curves(_history()).layout
+    assert (short.xaxis.dtick, short.xaxis.tick0) == (1, 1)
+    long = pd.DataFrame({"epoch": range(1, 41), "loss": np.linspace(1, 0.1, 40)})
+    axis = training_curves(long).layout.xaxis
+    assert (axis.dtick, axis.tick0, axis.tickformat) == (4, 0, "d")  # 0, 4, …, 40

@@ -171,3 +171,13 @@ def test_gallery_indices_are_per_class_stable_and_capped() -> None:
     assert all(np.array_equal(picks[k], again[k]) for k in picks)
     other = gallery_indices(labels, per_class=8, seed=4)
     assert not np.array_equal(picks["a"], other["a"])
+
+
+def test_a_colour_decoded_set_that_is_grey_keeps_one_channel():
+    from data.images import greyscale_if_grey
+
+    grey = np.repeat(np.arange(2 * 4 * 4, dtype=np.uint8).reshape(2, 4, 4, 1), 3, axis=-1)
+    single = greyscale_if_grey(grey)
+    assert single.shape == (2, 4, 4, 1) and np.array_equal(single[..., 0], grey[..., 0])
+    grey[1, 0, 0, 2] += 1  # one pixel off grey
+    assert greyscale_if_grey(grey) is None

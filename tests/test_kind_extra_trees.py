@@ -46,8 +46,8 @@ def test_trains_through_the_worker_with_its_capabilities(store):
     assert results.proba.shape[1] == 3 and results.feature_layers == ["input"]
     assert load_features(run_dir, "input").shape[0] == len(results.y_true)
     meta = json.loads((run_dir / "meta.json").read_text())
-    # no epochs → no curves; no saved network → no probes
-    assert meta["capabilities"] == ["features", "probabilities"]
+    # no epochs → no curves; its saved preprocessor and model predict raw rows
+    assert meta["capabilities"] == ["features", "predict_one", "probabilities"]
     assert meta["modality"] == "tabular"
 
 

@@ -25,6 +25,8 @@ TRAINER_PARAMS = {
     "batch_size",
     "validation_split",
     "feature_snapshots",
+    "early_stopping_patience",
+    "balance_classes",
     "max_len",
     "max_vocab",
 }

@@ -259,3 +259,16 @@ def test_a_target_with_101_classes_is_refused():
 def test_more_than_100_numeric_classes_turn_into_regression(distinct, task):
     frame = labelled([i % distinct for i in range(40 * distinct)])  # under the 5 % line
     assert check_target(frame, "y").task == task
+
+
+def test_many_distinct_titles_are_text_and_many_distinct_codes_are_ids():
+    from data.schema import MANY_LEVELS, infer_columns
+
+    rng = np.random.default_rng(1)
+    titles = [f"Portrait of a lady {i}" for i in range(3035)]
+    codes = [f"INV{i:05d}" for i in range(3035)]
+    frame = pd.DataFrame({"title": rng.choice(titles, 4284), "code": rng.choice(codes, 4284)})
+    roles = infer_columns(frame).set_index("column")["role"]
+    assert roles["title"] == "text" and roles["code"] == "id"
+    few = pd.DataFrame({"city": rng.choice([f"Town {i}" for i in range(MANY_LEVELS)], 80)})
+    assert infer_columns(few)["role"].iloc[0] == "categorical"  # 50 levels: still categories

@@ -203,8 +203,10 @@ def test_a_store_from_before_the_new_columns_gets_them(tmp_path):
     folder = tmp_path / "old"
     (folder / "runs").mkdir(parents=True)
     old_schema = store_schema.SCHEMA
-    for column in store_schema.ADDED_COLUMNS:
-        old_schema = "\n".join(line for line in old_schema.splitlines() if column not in line)
+    for _, column, _ in store_schema.ADDED_COLUMNS:
+        old_schema = "\n".join(
+            line for line in old_schema.splitlines() if not line.strip().startswith(f"{column} ")
+        )
     old_schema = old_schema.replace("DEFAULT 'app',\n);", "DEFAULT 'app'\n);")
     with sqlite3.connect(folder / "glassbox.db") as db:
         db.executescript(old_schema)
@@ -215,3 +217,58 @@ def test_a_store_from_before_the_new_columns_gets_them(tmp_path):
         )
     run = RunStore(folder).get("20240101-000000-abcd")
     assert run.status == "succeeded" and run.worker is None and run.endgame == ""
+
+
+def test_a_workspace_made_before_names_and_epoch_times_gets_them_on_open(tmp_path):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    with sqlite3.connect(folder / "glassbox.db") as db:  # the first release's tables
+        db.executescript(
+            "CREATE TABLE runs (id TEXT PRIMARY KEY, created REAL NOT NULL, started REAL,"
+            " finished REAL, status TEXT NOT NULL, spec TEXT NOT NULL, dataset_name TEXT NOT"
+            " NULL DEFAULT '', epoch INTEGER NOT NULL DEFAULT 0, epochs INTEGER NOT NULL DEFAULT"
+            " 0, progress REAL NOT NULL DEFAULT 0, phase TEXT NOT NULL DEFAULT '', pid INTEGER,"
+            " heartbeat REAL, cancel_requested INTEGER NOT NULL DEFAULT 0, error TEXT, traceback"
+            " TEXT, final_metrics TEXT, origin TEXT NOT NULL DEFAULT 'app');"
+            "CREATE TABLE epochs (run_id TEXT NOT NULL, epoch INTEGER NOT NULL, metrics TEXT NOT"
+            " NULL, PRIMARY KEY (run_id, epoch));"
+        )
+        db.execute(
+            "INSERT INTO runs (id, created, status, spec) VALUES ('old-1', 1, 'succeeded', ?)",
+            (SPEC.to_json(),),
+        )
+        db.execute("INSERT INTO epochs VALUES ('old-1', 1, '{\"loss\": 1}')")
+    store = RunStore(folder)
+    old = store.get("old-1")
+    assert (old.name, old.tags, old.fit_started, old.rows_per_epoch) == ("", (), None, 0)
+    assert store.epoch_times("old-1") == []  # logged before times were kept
+    RunStore(folder)  # opening again changes nothing
+
+
+def test_runs_are_named_and_tagged(store):
+    run_id = store.create_run(SPEC, name=" first try ", tags="baseline, small,, baseline")
+    run = store.get(run_id)
+    assert (run.name, run.tags) == ("first try", ("baseline", "small"))
+    store.label_run(run_id, "second", ["x"])
+    assert (store.get(run_id).name, store.get(run_id).tags) == ("second", ("x",))
+
+
+def test_epoch_end_times_and_the_fit_start_are_kept(store):
+    run_id = store.create_run(SPEC)
+    store.start_fit(run_id, 120)
+    store.log_epoch(run_id, 1, {"loss": 1.0}, 3)
+    store.log_epoch(run_id, 2, {"loss": 0.5}, 3)
+    run, times = store.get(run_id), store.epoch_times(run_id)
+    assert run.rows_per_epoch == 120 and len(times) == 2
+    assert run.fit_started <= times[0] <= times[1]
+    assert "logged" not in store.history(run_id).columns
+
+
+def test_runs_of_a_dataset_follow_its_new_name(store):
+    upload = RunSpec("upload:abc123", "logreg", {})
+    on_it = store.create_run(upload, dataset_name="old.csv")
+    store.create_run(SPEC, dataset_name="Iris")
+    assert [run.id for run in store.runs_on_dataset("upload:abc123")] == [on_it]
+    store.rename_dataset("upload:abc123", "credit.csv")
+    assert store.get(on_it).dataset_name == "credit.csv"
+    assert {run.dataset_name for run in store.list_runs()} == {"credit.csv", "Iris"}

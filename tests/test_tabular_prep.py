@@ -53,7 +53,8 @@ def test_dropped_columns_have_reasons(mixed):
     assert "identifier" in dropped["row_id"]
     assert "same value ('NL')" in dropped["country"]
     assert "no values" in dropped["blank"]
-    assert dropped["review"] == "free text — use the Text page to model it"
+    assert "upload the file as a text CSV on the Data page" in dropped["review"]
+    assert "Text page" not in dropped["review"]
 
 
 def test_output_is_dense_float32_without_nan_and_named(mixed):

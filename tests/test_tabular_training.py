@@ -47,7 +47,7 @@ def test_mlp_run_records_every_epoch_and_results(store, mlp_run):
     assert load_features(store.run_dir(mlp_run), "hidden_2").shape == (30, 16)
     assert (store.run_dir(mlp_run) / "model.keras").exists()
     # what the run can show: curves (epochs logged), features, probabilities; no snapshots
-    assert results.meta["capabilities"] == ["curves", "features", "probabilities"]
+    assert results.meta["capabilities"] == ["curves", "features", "predict_one", "probabilities"]
     assert results.meta["modality"] == "tabular"
     assert results.meta["feature_layer"] == "hidden_2"
 
@@ -78,7 +78,7 @@ def test_sklearn_baselines_share_the_result_format(store, model):
     results = load_results(store.run_dir(run_id))
     assert results.feature_layers == ["input"]
     assert results.proba.shape[1] == 3
-    assert results.meta["capabilities"] == ["features", "probabilities"]
+    assert results.meta["capabilities"] == ["features", "predict_one", "probabilities"]
 
 
 def test_numeric_target_with_many_values_trains_as_regression(store):

@@ -2,18 +2,16 @@
 
 import streamlit as st
 
-from dashboard.chosen_dataset import chosen
+from dashboard.chosen_dataset import chosen, forget_shown
+from dashboard.data_page.manage_uploads import manage_uploads
+from dashboard.data_page.selection import show_selection
 from dashboard.data_page.sources import SOURCES
 
 st.title("Data")
 st.caption("Choose a dataset, look at it, then train on it from the Train page.")
 
+forget_shown()
 source = st.radio("Source", list(SOURCES), horizontal=True, key="data_source")
 SOURCES[source]()
-
-current = chosen()
-if current:
-    st.success(f"Selected for training: **{current.name}** ({current.kind})")
-    st.page_link(
-        "dashboard/app_pages/train.py", label="Go to Train →", icon=":material/model_training:"
-    )
+show_selection(chosen())
+manage_uploads()

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard.explore.context import load_context
-from dashboard.runs_page.run_table import run_label
+from dashboard.explore.headline import render_headline
+from dashboard.runs_page.picker import pick_run
 from dashboard.services import get_store, preload_keras
 from dashboard.views import views_for
 
@@ -17,18 +18,17 @@ ids = [run.id for run in runs]
 wanted = st.query_params.get("run")
 if wanted and wanted not in ids:
     st.warning(f"There is no run '{wanted}' with results; showing the latest instead.")
-index = ids.index(wanted) if wanted in ids else 0
-labels = [run_label(run) for run in runs]
-label = st.selectbox("Run", labels, index=index, key="explore_run")
-run = runs[labels.index(label)]
+run_id = pick_run(runs, "explore_run", wanted if wanted in ids else ids[0])
+run = runs[ids.index(run_id)]
 st.query_params["run"] = run.id
 
 ctx = load_context(store, run)
+render_headline(ctx)
 notes = ctx.results.notes if ctx.results else []
 if notes:
     with st.expander(f"Notes on the data and the training ({len(notes)})"):
         for note in notes:
-            st.caption(f"ℹ️ {note}")
+            st.caption(f":material/info: {note}")
 views = views_for(ctx)  # exactly those whose needs the run meets
 if not views:
     st.info("This run has no results yet.")

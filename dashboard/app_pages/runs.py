@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard.figures.training import training_curves
 from dashboard.runs_page.compare import render_comparison
-from dashboard.runs_page.run_table import run_label, runs_frame
+from dashboard.runs_page.labels import edit_labels
+from dashboard.runs_page.live import run_panel, runs_table
+from dashboard.runs_page.picker import default_run, pick_run
 from dashboard.services import get_manager, get_store
 
 st.title("Runs")
@@ -14,40 +15,11 @@ with st.sidebar:
         st.number_input("Runs trained at once", 1, 4, manager.concurrency, key="concurrency")
     )
 
-
-@st.fragment(run_every=1.0)
-def live_runs() -> None:
-    runs = store.list_runs()
-    if not runs:
-        st.info("No runs yet. Start one on the Train page.")
-        return
-    st.dataframe(runs_frame(runs), hide_index=True, key="runs_table")
-    by_label = {run_label(run): run for run in runs}
-    label = st.selectbox("Run", list(by_label), key="runs_selected")
-    run = by_label[label]
-    cols = st.columns(4)
-    if run.active and cols[0].button("Cancel", key=f"cancel_{run.id}"):
-        manager.cancel(run.id)
-        st.toast(f"Cancelling {run.id}…")
-    if not run.active and cols[1].button("Delete", key=f"delete_{run.id}"):
-        store.delete(run.id)
-        st.rerun(scope="fragment")
-    if run.status == "succeeded":
-        cols[2].page_link(
-            "dashboard/app_pages/explore.py", label="Explore →", query_params={"run": run.id}
-        )
-    if run.status == "running" and run.epochs:
-        st.progress(min(run.progress, 1.0), text=f"epoch {run.epoch} of {run.epochs} · {run.phase}")
-    if run.error:
-        st.error(run.error)
-        with st.expander("Traceback"):
-            st.code(run.traceback or "", language="text")
-    history = store.history(run.id)
-    if len(history):
-        st.plotly_chart(training_curves(history), key="live_curves")
-    elif run.status in ("queued", "running"):
-        st.caption("Curves appear after the first epoch.")
-
-
-live_runs()
+runs = store.list_runs()
+runs_table(store, [run.id for run in runs])
+if not runs:
+    st.stop()
+picked = pick_run(runs, "runs_selected", default_run(runs, st.query_params.get("run")))
+edit_labels(store, next(run for run in runs if run.id == picked))
+run_panel(store, manager, picked)
 render_comparison(store)

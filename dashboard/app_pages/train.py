@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashboard.chosen_dataset import Choice, chosen
-from dashboard.services import get_manager
+from dashboard.services import get_manager, get_store
 from dashboard.train_page.param_widgets import param_inputs
+from dashboard.train_page.started import started_runs
 from models.registry import kinds_for
 from models.spec import RunSpec
 
@@ -30,16 +31,21 @@ params = param_inputs(kind.defaults, f"p_{kind.key}")
 left, right = st.columns(2)
 seed = int(left.number_input("Seed", min_value=0, value=0, step=1, key="train_seed"))
 test_size = right.slider("Test split", 0.1, 0.4, 0.2, 0.05, key="train_test_size")
+left, right = st.columns(2)
+run_name = left.text_input(
+    "Run name (optional)", key="train_run_name", help="Shown in the run lists instead of its id."
+)
+run_tags = right.text_input(
+    "Tags (optional, comma-separated)",
+    key="train_run_tags",
+    help="Words to find and group runs by, e.g. 'baseline, small'.",
+)
 
 if st.button("Start training", type="primary", key="start_training"):
     spec = RunSpec(choice.ref, kind.key, params, seed, test_size, dict(choice.options))
-    run_id = get_manager().submit(spec, dataset_name=choice.name)
+    run_id = get_manager().submit(spec, dataset_name=choice.name, name=run_name, tags=run_tags)
     st.session_state.setdefault("started_runs", []).append(run_id)
-    st.success(f"Queued run **{run_id}** ({kind.label} on {choice.name}).")
+    st.success(f"Queued run **{run_name or run_id}** ({kind.label} on {choice.name}).")
 
 if st.session_state.get("started_runs"):
-    st.page_link(
-        "dashboard/app_pages/runs.py",
-        label="Watch it on the Runs page →",
-        icon=":material/monitoring:",
-    )
+    started_runs(get_store(), st.session_state["started_runs"])

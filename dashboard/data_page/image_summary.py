@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.chosen_dataset import Choice, choose
+from dashboard.chosen_dataset import Choice, offer
 from dashboard.figures.classification import class_balance_figure
 from dashboard.modality.image_gallery import thumbnail
 from data.dataset import Dataset
@@ -49,10 +49,4 @@ def render_images(dataset: Dataset) -> None:
     for name in shown:
         st.caption(f"{name} — {counts[name]:,} images")
         st.image([thumbnail(data.images[i], 56) for i in picks[name]], width=56)
-    st.button(
-        "Use this dataset for training",
-        type="primary",
-        key="use_image_dataset",
-        on_click=choose,
-        args=(Choice(dataset.ref, dataset.name, "image"),),
-    )
+    offer(Choice(dataset.ref, dataset.name, "image"), key="use_image_dataset")

@@ -12,10 +12,12 @@ import streamlit as st
 
 from dashboard.data_page.earlier_uploads import pick_earlier_upload
 from dashboard.services import get_store, load_dataset
-from data.dataset import DatasetError
+from data.dataset import DatasetError, ImageData
 
 SIZES = [8, 16, 28, 32, 48, 64, 96, 128]
 ZIP, FOLDER = "Zip of class folders", "Folder of class folders"
+AUTO = 0  # channels: as the images are
+CHANNELS = {AUTO: "as the images are", 3: "colour (RGB)", 1: "greyscale"}
 _CACHE = "image_upload_results"
 
 
@@ -27,20 +29,31 @@ def _name_of(files: list, mode: str) -> str:
 
 
 def _decode(files: list, mode: str, size: int, channels: int) -> dict:
-    """Read the upload and save it; {'ref', 'skipped', 'notes'} or {'error'}."""
+    """Read the upload and save it; {'ref', 'skipped', 'notes'} or {'error'}.
+
+    Channels AUTO read colour, then keep one channel if every image turns out grey."""
     from data.image_archive import read_image_files, read_image_zip
+    from data.images import greyscale_if_grey
     from data.registry import save_image_upload
 
+    read_as = 3 if channels == AUTO else channels
     try:
         if mode == ZIP:
-            result = read_image_zip(files[0], size=size, channels=channels)
+            result = read_image_zip(files[0], size=size, channels=read_as)
         else:
             pairs = [(upload.name, upload.getvalue()) for upload in files]
-            result = read_image_files(pairs, size=size, channels=channels)
+            result = read_image_files(pairs, size=size, channels=read_as)
     except DatasetError as error:
         return {"error": str(error)}
-    ref = save_image_upload(get_store().workspace, _name_of(files, mode), result.data)
-    return {"ref": ref, "skipped": result.skipped, "notes": result.notes}
+    data, notes = result.data, list(result.notes)
+    grey = greyscale_if_grey(data.images) if channels == AUTO else None
+    if grey is not None:
+        data = ImageData(grey, data.labels)
+        notes.append(
+            "Every image is greyscale, so the set keeps one channel (pick colour to keep three)."
+        )
+    ref = save_image_upload(get_store().workspace, _name_of(files, mode), data)
+    return {"ref": ref, "skipped": result.skipped, "notes": notes}
 
 
 def _loaded(files: list, mode: str, size: int, channels: int) -> dict:
@@ -56,7 +69,11 @@ def _loaded(files: list, mode: str, size: int, channels: int) -> dict:
 def _show_skipped(skipped: list[tuple[str, str]]) -> None:
     if not skipped:
         return
-    with st.expander(f"⚠️ {len(skipped):,} file(s) skipped — see why", expanded=len(skipped) < 6):
+    with st.expander(
+        f"{len(skipped):,} file(s) skipped — see why",
+        expanded=len(skipped) < 6,
+        icon=":material/warning:",
+    ):
         frame = pd.DataFrame(skipped, columns=["file", "reason"])
         st.dataframe(frame, hide_index=True, key="image_upload_skipped")
 
@@ -92,10 +109,11 @@ def image_upload_source() -> None:
     )
     channels = right.radio(
         "Channels",
-        [3, 1],
-        format_func=lambda c: "colour (RGB)" if c == 3 else "greyscale",
+        [AUTO, 3, 1],
+        format_func=CHANNELS.get,
         horizontal=True,
         key="image_upload_channels",
+        help="As the images are: greyscale when every image is grey, colour otherwise.",
     )
     files = _uploaded_files(mode)
     ref = None

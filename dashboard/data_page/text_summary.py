@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.chosen_dataset import Choice, choose
+from dashboard.chosen_dataset import Choice, offer
 from dashboard.figures.classification import class_balance_figure
 from data.dataset import Dataset, DatasetError
 
@@ -81,8 +81,8 @@ def _show_lengths(stats: dict[str, Any]) -> None:
         st.info(
             f"{stats['truncated_share']:.1%} of the texts are longer than {proposal.max_len} "
             f"tokens; models read only their first {proposal.max_len} tokens, so "
-            f"{stats['tokens_lost_share']:.1%} of all tokens are cut. Set max_len on the Train "
-            "page to keep more, at the cost of slower training."
+            f"{stats['tokens_lost_share']:.1%} of all tokens are cut. Raise 'Sequence length' "
+            "on the Train page to keep more, at the cost of slower training."
         )
 
 
@@ -130,10 +130,4 @@ def render_text(dataset: Dataset, options: dict[str, Any] | None = None) -> None
     st.text("Tokens of the first text: " + " · ".join(tokens[:40]) + more)
     if mode != detected:
         options["tokenizer_mode"] = mode
-    st.button(
-        "Use this dataset for training",
-        type="primary",
-        key=f"use_text_{key}",
-        on_click=choose,
-        args=(Choice(dataset.ref, dataset.name, "text", dict(options)),),
-    )
+    offer(Choice(dataset.ref, dataset.name, "text", dict(options)), key=f"use_text_{key}")

@@ -53,6 +53,25 @@ def _save_once(workspace: Path, ref: str, name: str, raw: bytes) -> None:
         save_upload(workspace, "text", name, {"source.csv": raw})
 
 
+EARLIER_KEY = "text_earlier"
+
+
+def open_upload_as_text(table_ref: str, name: str) -> None:
+    """The "Open this file as a text CSV" button's on_click: the same file, stored as a text
+    upload, opened in the text source (a callback, so the source radio may still change)."""
+    from dashboard.data_page.earlier_uploads import upload_label
+    from dashboard.data_page.sources import SOURCES, text_source
+    from data.dataset_store import save_upload, upload_dir
+
+    workspace = get_store().workspace
+    raw = (upload_dir(workspace, table_ref) / "source.csv").read_bytes()
+    text_ref = save_upload(workspace, "text", name, {"source.csv": raw})
+    st.session_state["data_source"] = next(
+        label for label, source in SOURCES.items() if source is text_source
+    )
+    st.session_state[EARLIER_KEY] = upload_label(text_ref, name)
+
+
 def text_csv_source() -> None:
     from data.dataset_store import content_ref, upload_dir
 
@@ -66,7 +85,7 @@ def text_csv_source() -> None:
         raw, name = upload.getvalue(), upload.name
         ref = content_ref("text", {"source.csv": raw})
     else:
-        earlier = pick_earlier_upload("text", "…or a text CSV uploaded earlier", key="text_earlier")
+        earlier = pick_earlier_upload("text", "…or a text CSV uploaded earlier", key=EARLIER_KEY)
         if earlier is None:
             st.caption("Upload a CSV to see its labels, sample texts and token lengths.")
             return

@@ -106,7 +106,8 @@ def run_capabilities(
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _results(run_dir: str, finished: float | None) -> RunResults | None:
+def cached_results(run_dir: str, finished: float | None) -> RunResults | None:
+    """A run folder's results, loaded once per finish time (a rerun of the run reloads)."""
     return load_results(Path(run_dir))
 
 
@@ -119,7 +120,7 @@ def load_context(store: RunStore, run: Run) -> ExploreContext:
         dataset = load_dataset(run.spec.dataset, run.spec.dataset_options)
     except DatasetError:
         dataset = None
-    results = _results(str(run_dir), run.finished)
+    results = cached_results(str(run_dir), run.finished)
     history = store.history(run.id)
     meta = results.meta if results is not None else {}
     return ExploreContext(

@@ -1,7 +1,8 @@
 """A finished run's saved model and tokenizer, loaded once per server process.
 
 The one place the Explore views get what they run: the model (Keras or
-scikit-learn, chosen by the file the run saved), and a text run's tokenizer.
+scikit-learn, chosen by the file the run saved), a table run's preprocessor with its
+model, and a text run's tokenizer.
 TensorFlow is imported here lazily, the first time a view needs a live model.
 """
 
@@ -15,6 +16,7 @@ import streamlit as st
 if TYPE_CHECKING:
     from dashboard.explore.context import ExploreContext
     from data.tokenizer import Tokenizer
+    from models.tabular.predict import TablePredictor
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
@@ -37,6 +39,21 @@ def tokenizer(run_dir: str) -> Tokenizer:
     from models.text.probes import load_tokenizer
 
     return load_tokenizer(Path(run_dir))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the model…")
+def table_predictor(run_dir: str, finished: float | None) -> TablePredictor:
+    from models.tabular.predict import load_predictor
+
+    predictor = load_predictor(Path(run_dir))
+    if predictor.is_keras:
+        keep_keras_state_between_reruns()
+    return predictor
+
+
+def run_table_predictor(ctx: ExploreContext) -> TablePredictor:
+    """A table run's preprocessor and model, to predict raw rows (models.tabular.predict)."""
+    return table_predictor(str(ctx.run_dir), ctx.run.finished)
 
 
 def saved_model(ctx: ExploreContext) -> Any:

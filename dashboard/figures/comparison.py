@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.style import apply_layout, clamp, message_figure, qualitative_palette
+from dashboard.figures.style import (
+    apply_layout,
+    clamp,
+    epoch_axis,
+    message_figure,
+    qualitative_palette,
+)
 
 LOWER_IS_BETTER = ("loss", "mae", "mse", "rmse", "mape", "error")
 
@@ -100,4 +106,4 @@ def curves_comparison_figure(histories: dict[str, pd.DataFrame], metric: str) ->
     apply_layout(fig, title=f"{metric} by epoch", height=380, hovermode="closest")
     fig.update_xaxes(title_text="epoch")
     fig.update_yaxes(title_text=metric)
-    return fig
+    return epoch_axis(fig, max(int(points["epoch"].max()) for points in usable.values()))

@@ -10,8 +10,17 @@ from dashboard.figures.style import ACCENT_COLOR, apply_layout, clamp, message_f
 MAX_BARS = 60
 
 
-def missing_values_figure(missing: pd.Series) -> go.Figure:
-    """Share of missing cells per column, worst first.
+def missing_label(share: float, count: int | None) -> str:
+    """'12.5%', or the row count where a percentage would round to nothing: 2 gaps in
+    10,000 rows read '0.0%' and looked like none."""
+    if count is not None and share < 0.001:
+        return f"{count:,} row{'s' if count != 1 else ''}"
+    return f"{share:.1%}"
+
+
+def missing_values_figure(missing: pd.Series, counts: pd.Series | None = None) -> go.Figure:
+    """Share of missing cells per column, worst first; `counts` (missing rows per column, same
+    index) label the columns whose share is too small to show as a percentage.
 
     Complete columns are left out (the title counts them): a wide table of pixels or
     one-hot columns would otherwise bury the few columns that need attention.
@@ -37,7 +46,10 @@ def missing_values_figure(missing: pd.Series) -> go.Figure:
             y=names,
             orientation="h",
             marker_color=ACCENT_COLOR,
-            text=[f"{v:.1%}" for v in affected],
+            text=[
+                missing_label(v, None if counts is None else int(counts[name]))
+                for name, v in affected.items()
+            ],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="column %{y}<br>%{x:.1%} of rows missing<extra></extra>",

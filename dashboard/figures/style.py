@@ -5,6 +5,8 @@ Kept apart from the figure modules so a colour or margin change happens once.
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
@@ -51,6 +53,17 @@ def message_figure(message: str, height: int = 300, title: str = "") -> go.Figur
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return apply_layout(fig, title=title, height=height)
+
+
+MAX_EPOCH_TICKS = 10
+
+
+def epoch_axis(fig: go.Figure, last_epoch: int) -> go.Figure:
+    """Whole epochs on every x axis (Plotly would put ticks at 1.5, 2.5 for a short run),
+    at most MAX_EPOCH_TICKS of them."""
+    step = max(1, math.ceil(int(last_epoch) / MAX_EPOCH_TICKS))
+    fig.update_xaxes(tickmode="linear", tick0=0 if step > 1 else 1, dtick=step, tickformat="d")
+    return fig
 
 
 def clamp(value: float, low: float, high: float) -> float:

@@ -8,7 +8,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.style import TRAIN_COLOR, VALIDATION_COLOR, apply_layout, message_figure
+from dashboard.figures.style import (
+    TRAIN_COLOR,
+    VALIDATION_COLOR,
+    apply_layout,
+    epoch_axis,
+    message_figure,
+)
 
 EMPTY_MESSAGE = "No epochs recorded yet"
 _FIRST_FAMILIES = ("loss", "accuracy")
@@ -105,4 +111,4 @@ def training_curves(history: pd.DataFrame) -> go.Figure:
         },
     )
     fig.update_layout(margin={"t": 60})
-    return fig
+    return epoch_axis(fig, int(history["epoch"].max()))

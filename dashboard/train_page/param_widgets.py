@@ -6,22 +6,16 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.train_page.param_help import label_and_help
+
 _CHOICES: dict[str, list[Any]] = {
     "batch_size": [8, 16, 32, 64, 128, 256],
     "learning_rate": [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1],
 }
+_OPTIONS: dict[str, list[str]] = {"cell": ["lstm", "gru"]}
 _SLIDERS: dict[str, tuple[float, float, float]] = {
     "dropout": (0.0, 0.7, 0.05),
     "validation_split": (0.0, 0.4, 0.05),
-}
-_LABELS = {
-    "epochs": "Epochs",
-    "batch_size": "Batch size",
-    "learning_rate": "Learning rate",
-    "dropout": "Dropout",
-    "validation_split": "Validation split (of the training rows)",
-    "hidden_layers": "Hidden layers",
-    "hidden_units": "Units per hidden layer",
 }
 
 
@@ -36,19 +30,24 @@ def param_inputs(defaults: dict[str, Any], key_prefix: str) -> dict[str, Any]:
 
 
 def _widget(name: str, default: Any, key: str) -> Any:
-    label = _LABELS.get(name, name.replace("_", " ").capitalize())
+    label, help_text = label_and_help(name)
     if name in _CHOICES:
         options = sorted(set(_CHOICES[name]) | {default})
-        return st.select_slider(label, options, value=default, key=key)
+        return st.select_slider(label, options, value=default, key=key, help=help_text)
+    if name in _OPTIONS:
+        options = list(dict.fromkeys([*_OPTIONS[name], default]))
+        return st.selectbox(label, options, index=options.index(default), key=key, help=help_text)
     if name in _SLIDERS:
         low, high, step = _SLIDERS[name]
-        return st.slider(label, low, high, float(default), step, key=key)
+        return st.slider(label, low, high, float(default), step, key=key, help=help_text)
     if isinstance(default, bool):
-        return st.checkbox(label, value=default, key=key)
+        return st.checkbox(label, value=default, key=key, help=help_text)
     if isinstance(default, int):
-        return int(st.number_input(label, min_value=0, value=default, step=1, key=key))
+        return int(
+            st.number_input(label, min_value=0, value=default, step=1, key=key, help=help_text)
+        )
     if isinstance(default, float):
-        return float(st.number_input(label, value=default, format="%g", key=key))
+        return float(st.number_input(label, value=default, format="%g", key=key, help=help_text))
     if isinstance(default, (list, tuple)):
-        return st.multiselect(label, list(default), default=list(default), key=key)
-    return st.text_input(label, value=str(default), key=key)
+        return st.multiselect(label, list(default), default=list(default), key=key, help=help_text)
+    return st.text_input(label, value=str(default), key=key, help=help_text)

@@ -5,8 +5,8 @@ the capabilities and task a run needs for it, and how it renders. The Explore pa
 shows those whose needs the chosen run meets. Adding a view is its module and one
 line below.
 
-Folders: `embedding/` is the UMAP explorer, `image/` and `text/` the views that
-probe a saved model of that kind of data; the rest serve any run.
+Folders: `embedding/` is the UMAP explorer, `image/`, `text/` and `tabular/` the views
+that run or probe a saved model of that kind of data; the rest serve any run.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ _MODULES = [
     "classification",
     "regression",
     "embedding.view",
+    "tabular.try_row",
+    "tabular.score_csv",
     "text.attention",
     "text.saliency",
     "text.predict",

@@ -6,14 +6,17 @@ in the background after the app starts, means no click ever waits for it.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
-import traceback
 from collections.abc import Callable
 
 from models.embedding.cache import SNAPSHOT_PREFIX
 from models.embedding.queue import EmbeddingQueue, EmbeddingRequest
+from models.failure import failure_message
 from models.store import RunStore
+
+log = logging.getLogger(__name__)
 
 POLL_S = 0.2
 
@@ -61,8 +64,9 @@ def handle(store: RunStore, queue: EmbeddingQueue, request: EmbeddingRequest) ->
     try:
         compute_request(run_dir, request.layer, request.settings, progress)
     except Exception as error:  # the request fails; the service keeps serving
-        message = str(error) if isinstance(error, ValueError) else traceback.format_exc(limit=3)
-        queue.update(request, status="failed", error=message)
+        if not isinstance(error, ValueError):
+            log.exception("embedding request %s/%s failed", request.run_id, request.layer)
+        queue.update(request, status="failed", error=failure_message(error, "Computing the map"))
         return
     queue.update(request, status="done", progress=1.0, seconds=time.perf_counter() - started)
     if not request.layer.startswith(SNAPSHOT_PREFIX):

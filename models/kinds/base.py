@@ -34,6 +34,11 @@ KERAS_DEFAULTS: dict[str, Any] = {
     # Keep the feature space of a fixed training sample at this many epochs (0 = off;
     # a list names the epochs). See models/snapshots.py.
     "feature_snapshots": 0,
+    # Stop when the validation loss has not improved for this many epochs, keeping the best
+    # epoch's weights (0 = off). See models/keras_training.py.
+    "early_stopping_patience": 0,
+    # Weight each class by its rarity in the loss, for imbalanced targets.
+    "balance_classes": False,
 }
 
 

@@ -7,6 +7,7 @@ is the one every scikit-learn table kind shares (models.tabular.baselines).
 
 from __future__ import annotations
 
+from models.capabilities import PREDICT_ONE
 from models.kinds.base import ModelKind
 
 
@@ -27,7 +28,8 @@ KINDS = [
         trainer="models.tabular.baselines:train",
         builder=f"{__name__}:build_extra_trees",
         defaults={"n_estimators": 200, "max_depth": 0},
+        capabilities={PREDICT_ONE},
         description="Randomised decision trees (random split thresholds), averaged; faster "
-        "than a random forest (max_depth 0 = unlimited).",
+        "than a random forest (maximum tree depth 0 = no limit).",
     ),
 ]

@@ -1,6 +1,10 @@
-"""Model kinds for tables: the Keras MLP and the scikit-learn baselines."""
+"""Model kinds for tables: the Keras MLP and the scikit-learn baselines.
 
-from models.capabilities import FEATURES
+Every table kind saves its preprocessor beside its model, so each predicts raw rows
+(PREDICT_ONE: Explore's "Try a row" and "Score a CSV", models/tabular/predict.py).
+"""
+
+from models.capabilities import FEATURES, PREDICT_ONE
 from models.kinds.base import KERAS_DEFAULTS, ModelKind
 
 _SKLEARN = "models.tabular.baselines"
@@ -14,7 +18,7 @@ KINDS = [
         trainer="models.tabular.networks:train",
         builder="models.tabular.networks:build_mlp",
         defaults={**KERAS_DEFAULTS, "hidden_layers": 2, "hidden_units": 64},
-        capabilities={FEATURES},
+        capabilities={FEATURES, PREDICT_ONE},
         description="Dense layers with ReLU and dropout; the penultimate layer feeds the UMAP view.",
     ),
     ModelKind(
@@ -25,6 +29,7 @@ KINDS = [
         trainer=f"{_SKLEARN}:train",
         builder=f"{_SKLEARN}:build_logreg",
         defaults={"C": 1.0},
+        capabilities={PREDICT_ONE},
         description="A linear baseline: logistic regression for classes, ridge for numbers.",
     ),
     ModelKind(
@@ -35,7 +40,8 @@ KINDS = [
         trainer=f"{_SKLEARN}:train",
         builder=f"{_SKLEARN}:build_random_forest",
         defaults={"n_estimators": 200, "max_depth": 0},
-        description="Bagged decision trees (max_depth 0 = unlimited).",
+        capabilities={PREDICT_ONE},
+        description="Bagged decision trees (maximum tree depth 0 = no limit).",
     ),
     ModelKind(
         key="hist_gb",
@@ -45,6 +51,7 @@ KINDS = [
         trainer=f"{_SKLEARN}:train",
         builder=f"{_SKLEARN}:build_hist_gb",
         defaults={"max_iter": 200, "learning_rate": 0.1},
+        capabilities={PREDICT_ONE},
         description="scikit-learn's LightGBM-style boosting; strong on tables.",
     ),
 ]

@@ -18,8 +18,8 @@ KINDS = [
         defaults={**TEXT_KERAS, "cell": "lstm", "embedding_dim": 64, "rnn_units": 64, **SEQUENCE},
         capabilities={FEATURES, TOKEN_SALIENCY, PREDICT_ONE},
         description="Token embedding → bidirectional LSTM or GRU (cell: lstm or gru) → softmax. "
-        "Explore shows per-token saliency (gradient × input). max_len / max_vocab 0 = proposed "
-        "from the training texts.",
+        "Explore shows per-token saliency (gradient × input). Sequence length and vocabulary "
+        "size 0 = proposed from the training texts.",
     ),
     ModelKind(
         key="transformer",
@@ -40,7 +40,7 @@ KINDS = [
         settings={"add_cls": True},  # it classifies from the [CLS] position
         description="A small encoder (token + position embedding, multi-head self-attention) "
         "classifying from a [CLS] token. Explore shows every layer's and head's attention. "
-        "max_len / max_vocab 0 = proposed from the training texts.",
+        "Sequence length and vocabulary size 0 = proposed from the training texts.",
     ),
     ModelKind(
         key="tfidf_logreg",

@@ -68,7 +68,7 @@ KINDS = [
         },
         capabilities={FEATURES, TOKEN_SALIENCY, PREDICT_ONE},
         description="Token embedding → 1-D convolutions → max over the text → softmax. Trains "
-        "several times faster than the RNN; Explore shows per-token saliency. max_len / "
-        "max_vocab 0 = proposed from the training texts.",
+        "several times faster than the RNN; Explore shows per-token saliency. Sequence length "
+        "and vocabulary size 0 = proposed from the training texts.",
     ),
 ]

@@ -31,7 +31,7 @@ def _truncation_note(ctx: ExploreContext, text: str, add_cls: bool) -> None:
     if total > kept:
         st.info(
             f"The model reads only the first {kept} of this sentence's {total} tokens "
-            f"(its max_len is {tokenizer.max_len_})."
+            f"(its sequence length is {tokenizer.max_len_})."
         )
 
 
