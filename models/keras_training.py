@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ from models.outcome import Stopwatch, TrainContext  # noqa: E402
 from models.request import TrainRequest  # noqa: E402
 
 PROGRESS_INTERVAL_S = 0.5
+# (x, y, shuffle) -> what model.fit iterates over; see `fit`.
+Batches = Callable[[np.ndarray, np.ndarray, bool], Any]
 
 
 def seed_everything(seed: int) -> None:
@@ -154,12 +157,14 @@ def fit(
     request: TrainRequest,
     ctx: TrainContext,
     snapshot_layer: str | None = None,
+    batches: Batches | None = None,
 ) -> tuple[StoreCallback, float]:
     """Fit with the store callback; returns it (for .cancelled) and the fit's wall time.
 
     Epochs and batch size come from the request. If the run asks for feature
     snapshots (see models.snapshots), they are recorded for `snapshot_layer`, by
-    default the layer feeding the output.
+    default the layer feeding the output. `batches(x, y, shuffle)` turns arrays into
+    the batches to fit on (e.g. texts batched by length); by default Keras batches them.
     """
     epochs, batch_size = int(request.params["epochs"]), int(request.params["batch_size"])
     steps = int(np.ceil(len(x_train) / batch_size))
@@ -171,16 +176,12 @@ def fit(
     if plan is not None and isinstance(x_train, np.ndarray):
         callbacks.insert(0, SnapshotCallback(plan, x_train, y_train, ctx.run_dir, snapshot_layer))
     watch = Stopwatch()
-    model.fit(
-        x_train,
-        y_train,
-        validation_data=validation,
-        epochs=epochs,
-        batch_size=batch_size,
-        callbacks=callbacks,
-        verbose=0,
-        shuffle=True,
-    )
+    if batches is None:
+        inputs = {"x": x_train, "y": y_train, "batch_size": batch_size, "shuffle": True}
+    else:
+        inputs = {"x": batches(x_train, y_train, True)}
+        validation = validation and batches(*validation, False)
+    model.fit(**inputs, validation_data=validation, epochs=epochs, callbacks=callbacks, verbose=0)
     return callback, watch.seconds
 
 
@@ -208,13 +209,14 @@ def fit_request(
     request: TrainRequest,
     ctx: TrainContext,
     stratify: bool = True,
+    batches: Batches | None = None,
 ) -> Fitted:
     """Hold out the request's validation share of the training rows, then fit on the rest."""
     x_fit, y_fit, validation = validation_split(
         x, y, float(request.params["validation_split"]), request.seed, stratify
     )
     ctx.set_phase("training")
-    callback, seconds = fit(model, x_fit, y_fit, validation, request, ctx)
+    callback, seconds = fit(model, x_fit, y_fit, validation, request, ctx, batches=batches)
     return Fitted(callback, seconds, len(x_fit))
 
 
