@@ -4,7 +4,7 @@ import streamlit as st
 
 
 def main() -> None:
-    from dashboard.services import get_manager, preload_modules
+    from dashboard.services import get_manager, prefetch_plotly, preload_modules
 
     st.set_page_config(page_title="Glassbox", page_icon=":material/biotech:", layout="wide")
     get_manager()  # once per server: recovers interrupted runs, starts the queue and warm UMAP
@@ -25,6 +25,8 @@ def main() -> None:
         st.navigation(pages).run()
     finally:  # after the page is drawn: importing beside it would slow the first page down
         preload_modules()
+        with st.sidebar:  # last, so the browser loads Plotly's code once the page is drawn
+            prefetch_plotly()
 
 
 # Streamlit runs this file as __main__. Worker processes started with 'spawn' import it

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ from models.outcome import Stopwatch, TrainContext  # noqa: E402
 from models.request import TrainRequest  # noqa: E402
 
 PROGRESS_INTERVAL_S = 0.5
+# (x, y, shuffle) -> what model.fit iterates over; see `fit`.
+Batches = Callable[[np.ndarray, np.ndarray, bool], Any]
 
 
 def seed_everything(seed: int) -> None:
@@ -202,12 +205,14 @@ def fit(
     request: TrainRequest,
     ctx: TrainContext,
     snapshot_layer: str | None = None,
+    batches: Batches | None = None,
 ) -> tuple[StoreCallback, float]:
     """Fit with the store callback; returns it (for .cancelled) and the fit's wall time.
 
     Epochs and batch size come from the request. If the run asks for feature
     snapshots (see models.snapshots), they are recorded for `snapshot_layer`, by
-    default the layer feeding the output.
+    default the layer feeding the output. `batches(x, y, shuffle)` turns arrays into
+    the batches to fit on (e.g. texts batched by length); by default Keras batches them.
     """
     params = request.params
     epochs, batch_size = int(params["epochs"]), int(params["batch_size"])
@@ -223,16 +228,19 @@ def fit(
     if stopper is not None:
         callbacks.append(stopper)
     watch = Stopwatch()
+    weights = class_weights(y_train, bool(params["balance_classes"]), ctx.notes)
+    if batches is None:
+        inputs = {"x": x_train, "y": y_train, "batch_size": batch_size, "shuffle": True}
+    else:
+        inputs = {"x": batches(x_train, y_train, True)}
+        validation = validation and batches(*validation, False)
     model.fit(
-        x_train,
-        y_train,
+        **inputs,
         validation_data=validation,
         epochs=epochs,
-        batch_size=batch_size,
         callbacks=callbacks,
-        class_weight=class_weights(y_train, bool(params["balance_classes"]), ctx.notes),
+        class_weight=weights,
         verbose=0,
-        shuffle=True,
     )
     if stopper is not None and not callback.cancelled:
         ctx.notes.append(early_stopping_note(stopper, callback.epochs_done))
@@ -263,13 +271,14 @@ def fit_request(
     request: TrainRequest,
     ctx: TrainContext,
     stratify: bool = True,
+    batches: Batches | None = None,
 ) -> Fitted:
     """Hold out the request's validation share of the training rows, then fit on the rest."""
     x_fit, y_fit, validation = validation_split(
         x, y, float(request.params["validation_split"]), request.seed, stratify
     )
     ctx.set_phase("training")
-    callback, seconds = fit(model, x_fit, y_fit, validation, request, ctx)
+    callback, seconds = fit(model, x_fit, y_fit, validation, request, ctx, batches=batches)
     return Fitted(callback, seconds, len(x_fit))
 
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import threading
+
 import numpy as np
 import pytest
 
 from models.embedding.cache import (
     cached_embedding,
     cached_frames,
+    cached_quick,
+    compute_quick,
     frames_path,
     snapshot_request_layer,
 )
 from models.embedding.compute import EmbeddingSettings
 from models.embedding.queue import EmbeddingQueue
 from models.embedding.service import answer_requests, handle
+from models.embedding.warming import TIMINGS_FILE, Warming
 from models.snapshots import SnapshotWriter
 from models.spec import RunSpec
 from models.store import RunStore
@@ -141,26 +149,72 @@ def test_redo_requeues_a_done_request_whose_file_is_gone(served):
     assert cached_embedding(store.run_dir(run_id), "hidden", settings) is not None
 
 
-def test_waiting_requests_are_answered_before_each_warm_up_step(served):
+def test_requests_are_answered_while_the_warm_up_still_compiles(served):
+    """A small map goes as soon as its warm-up step is done, not after all of them."""
     store, queue, run_id, _ = served
     settings = EmbeddingSettings()
-    queue.request(run_id, "hidden", settings)  # waiting when the service starts
-    seen = []
+    release = threading.Event()
+    warming = Warming([lambda: None, release.wait], workspace=store.workspace).start()
+    queue.request(run_id, "hidden", settings)
+    polls = iter(range(200))
 
-    def warm_step(name: str):
-        def run() -> None:
-            seen.append((name, queue.get(run_id, "hidden", settings).status))
-            if name == "first":  # a person asks for 3-D while the service warms up
-                queue.request(run_id, "hidden", EmbeddingSettings(n_components=3))
+    def alive() -> bool:
+        return (
+            next(polls, None) is not None and queue.get(run_id, "hidden", settings).status != "done"
+        )
 
-        return run
+    answer_requests(store, queue, warming, alive)
+    assert queue.get(run_id, "hidden", settings).status == "done"
+    assert not warming.done()  # the second step is still "compiling"
+    release.set()
 
-    rounds = iter(range(6))
-    answer_requests(
-        store,
-        queue,
-        [warm_step("first"), warm_step("second")],
-        lambda: next(rounds, None) is not None,
+
+def test_a_request_waiting_for_the_warm_up_says_for_what_and_about_how_long(served):
+    store, queue, run_id, _ = served
+    settings = EmbeddingSettings()
+    release = threading.Event()
+    warming = Warming([release.wait], workspace=store.workspace)
+    warming.expected = [30.0]
+    warming.start()
+    queue.request(run_id, "hidden", settings)
+    polls = iter(range(3))
+    answer_requests(store, queue, warming, lambda: next(polls, None) is not None)
+    waiting = queue.get(run_id, "hidden", settings)
+    assert waiting.status == "running"
+    assert "waiting for UMAP to be compiled" in waiting.stage
+    assert "about 30 s left" in waiting.stage or "about 29 s left" in waiting.stage
+    assert 0.0 <= waiting.progress < 0.1
+    release.set()
+    warming.thread.join()
+    assert json.loads((store.workspace / TIMINGS_FILE).read_text())["seconds"][0] >= 0
+    assert Warming([release.wait], workspace=store.workspace).expected[0] < 30.0  # learnt
+
+
+def test_a_quick_map_keeps_clusters_apart_and_the_umap_map_replaces_it(served):
+    store, queue, run_id, labels = served
+    settings = EmbeddingSettings()
+    run_dir = store.run_dir(run_id)
+    compute_quick(run_dir, "hidden", settings)
+    quick = cached_quick(run_dir, "hidden", settings)
+    assert quick.shape == (N, 2) and quick.dtype == np.float32
+    assert neighbour_agreement(quick, labels) > 0.95
+    assert cached_embedding(run_dir, "hidden", settings) is None  # a quick map is not UMAP's
+    queue.request(run_id, "hidden", settings)
+    serve_one(store, queue)
+    assert cached_embedding(run_dir, "hidden", settings) is not None
+    assert cached_quick(run_dir, "hidden", settings) is None
+    compute_quick(run_dir, "hidden", settings)  # once UMAP's map exists, no quick one is drawn
+    assert cached_quick(run_dir, "hidden", settings) is None
+
+
+def test_the_quick_map_needs_no_numba():
+    code = (
+        "import sys, numpy as np\n"
+        "from models.embedding.quick import quick_embed\n"
+        "from models.embedding.settings import EmbeddingSettings\n"
+        "x = np.random.default_rng(0).normal(size=(300, 8)).astype(np.float32)\n"
+        "assert quick_embed(x, EmbeddingSettings()).shape == (300, 2)\n"
+        "print(sorted(m for m in ('numba', 'umap', 'pynndescent') if m in sys.modules))\n"
     )
-    assert seen == [("first", "done"), ("second", "done")]
-    assert queue.get(run_id, "hidden", EmbeddingSettings(n_components=3)).status == "done"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

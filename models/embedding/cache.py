@@ -41,6 +41,11 @@ def embedding_path(run_dir: Path, layer: str, settings: EmbeddingSettings) -> Pa
     return run_dir / EMBEDDINGS_DIR / f"{layer}-{settings.key()}.npy"
 
 
+def quick_path(run_dir: Path, layer: str, settings: EmbeddingSettings) -> Path:
+    """Where the quick map drawn while UMAP compiles waits for the UMAP map to replace it."""
+    return run_dir / EMBEDDINGS_DIR / f"{layer}-{settings.key()}.quick.npy"
+
+
 def frames_path(run_dir: Path, layer: str, settings: EmbeddingSettings) -> Path:
     return run_dir / EMBEDDINGS_DIR / f"snapshots-{layer}-{settings.key()}.npz"
 
@@ -50,6 +55,27 @@ def cached_embedding(
 ) -> np.ndarray | None:
     path = embedding_path(run_dir, layer, settings or EmbeddingSettings())
     return np.load(path, allow_pickle=False) if path.exists() else None
+
+
+def cached_quick(run_dir: Path, layer: str, settings: EmbeddingSettings) -> np.ndarray | None:
+    path = quick_path(run_dir, layer, settings)
+    try:
+        return np.load(path, allow_pickle=False)
+    except FileNotFoundError:  # replaced by the UMAP map in the meantime
+        return None
+
+
+def compute_quick(
+    run_dir: Path, layer: str, settings: EmbeddingSettings, progress: Progress | None = None
+) -> None:
+    """A quick map (models.embedding.quick) of the layer, unless its UMAP map exists."""
+    from models.embedding.compute import validate_features
+    from models.embedding.quick import quick_embed
+
+    if embedding_path(run_dir, layer, settings).exists():
+        return
+    coords = quick_embed(validate_features(load_features(run_dir, layer)), settings, progress)
+    _save_atomic(quick_path(run_dir, layer, settings), lambda tmp: np.save(tmp, coords))
 
 
 def _save_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -73,6 +99,7 @@ def compute_embedding(
         return np.load(path, allow_pickle=False)
     coords = embed(load_features(run_dir, layer), settings, progress)
     _save_atomic(path, lambda tmp: np.save(tmp, coords))
+    quick_path(run_dir, layer, settings).unlink(missing_ok=True)  # the real map replaces it
     return coords
 
 

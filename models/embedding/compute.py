@@ -1,6 +1,6 @@
 """2-D/3-D maps of learned features, fast enough to recompute on a click.
 
-umap-learn with its defaults spends a 20k-point fit on a kNN search in the raw
+umap-learn as shipped spends a 20k-point fit on a kNN search in the raw
 feature space, a spectral initialisation of the kNN graph and 200 layout
 epochs. This module keeps UMAP's fuzzy graph and its SGD layout (so the maps
 look like UMAP's) but feeds them cheaper inputs:
@@ -168,8 +168,12 @@ def _embed(
     return coords
 
 
-def umap_default_embed(features: np.ndarray, seed: int | None = 0) -> np.ndarray:
-    """umap-learn exactly as shipped (2-D), the yardstick for the benchmark."""
+def umap_default_embed(features: np.ndarray, seed: int | None = None) -> np.ndarray:
+    """umap-learn exactly as shipped (2-D), the yardstick for the benchmark.
+
+    Without a seed that is its true defaults (every core); a seed makes umap-learn
+    run on one thread so that the seed reproduces.
+    """
     x = validate_features(features)
     umap_module = import_umap()
     with warnings.catch_warnings():

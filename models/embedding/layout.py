@@ -38,8 +38,8 @@ def auto_epochs(n_points: int) -> int:
 
     Above 2,000 points the layout starts from the landmark map, so little
     global untangling is left: on the benchmark data 30 epochs reach
-    trustworthiness 0.899 at 20k and 0.927 at 100k (umap defaults, 200
-    epochs: 0.903 and 0.930); 50 epochs add ~0.002 for 60% more layout time.
+    trustworthiness 0.899 at 20k and 0.927 at 100k (umap-learn's true
+    defaults, 200 epochs: 0.903 and 0.930); 50 epochs add ~0.002 for 60% more layout time.
     """
     if n_points <= LANDMARKS:
         return 200

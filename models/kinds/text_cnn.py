@@ -34,7 +34,7 @@ def build_text_cnn(
 
     if int(conv_blocks) < 1:
         raise ValueError("conv_blocks must be at least 1")
-    ids = keras.Input(shape=(int(max_len),), dtype="int32", name="token_ids")
+    ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")  # any length ≤ max_len
     x = keras.layers.Embedding(int(vocab_size), int(embedding_dim), name="embedding")(ids)
     length = int(max_len)
     for block in range(1, int(conv_blocks) + 1):

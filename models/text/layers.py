@@ -63,19 +63,32 @@ class TextEncoderBlock(keras.layers.Layer):
     `return_attention_scores=True` is what the attention views call eagerly; the
     weights come straight from MultiHeadAttention's softmax, (batch, heads, T, T),
     with padding keys masked so every real query's row sums to 1 over real tokens.
+
+    `attention_dropout` drops attention weights while training; None means `dropout`
+    (what models saved before it existed used). Dropping weights draws a random
+    number per (head, query, key): at a batch of 64 texts of 193 tokens that was
+    more than half of a training step on a CPU, so new models leave it out
+    (models.text.networks.build_transformer) and keep dropout on the residuals.
     """
 
     def __init__(
-        self, embed_dim: int, num_heads: int, ff_dim: int, dropout: float = 0.1, **kwargs
+        self,
+        embed_dim: int,
+        num_heads: int,
+        ff_dim: int,
+        dropout: float = 0.1,
+        attention_dropout: float | None = None,
+        **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         self.embed_dim, self.num_heads = int(embed_dim), int(num_heads)
         self.ff_dim, self.dropout = int(ff_dim), float(dropout)
+        self.attention_dropout = float(dropout if attention_dropout is None else attention_dropout)
         self.supports_masking = True
         self.attention = keras.layers.MultiHeadAttention(
             num_heads=self.num_heads,
             key_dim=max(self.embed_dim // self.num_heads, 1),
-            dropout=self.dropout,
+            dropout=self.attention_dropout,
             name="attention",
         )
         self.ff_in = keras.layers.Dense(self.ff_dim, activation="relu", name="ff_in")
@@ -95,13 +108,15 @@ class TextEncoderBlock(keras.layers.Layer):
 
     def call(self, inputs, mask=None, training=None, return_attention_scores: bool = False):
         key_mask = None if mask is None else ops.expand_dims(ops.cast(mask, "bool"), 1)
-        attended, scores = self.attention(
+        # Without scores (training, prediction) MultiHeadAttention may take its fused path.
+        attended = self.attention(
             inputs,
             inputs,
             attention_mask=key_mask,
-            return_attention_scores=True,
+            return_attention_scores=return_attention_scores,
             training=training,
         )
+        attended, scores = attended if return_attention_scores else (attended, None)
         x = self.norm_1(inputs + self.drop_1(attended, training=training))
         x = self.norm_2(x + self.drop_2(self.ff_out(self.ff_in(x)), training=training))
         return (x, scores) if return_attention_scores else x
@@ -119,6 +134,7 @@ class TextEncoderBlock(keras.layers.Layer):
             "num_heads": self.num_heads,
             "ff_dim": self.ff_dim,
             "dropout": self.dropout,
+            "attention_dropout": self.attention_dropout,
         }
 
 

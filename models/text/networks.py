@@ -25,6 +25,7 @@ from models import keras_training as keras_common
 from models.inspection import inspect_keras
 from models.outcome import TrainContext, TrainOutcome
 from models.request import TrainRequest
+from models.text.batching import length_batches, predict_by_length
 from models.text.layers import ClsPooling, TextEmbedding, TextEncoderBlock
 from models.text.probes import TOKENIZER_FILE
 
@@ -46,7 +47,7 @@ def build_rnn(
     cell = str(cell).lower()
     if cell not in RNN_CELLS:
         raise ValueError(f"cell must be 'lstm' or 'gru', not {cell!r}; set the 'cell' parameter")
-    ids = keras.Input(shape=(int(max_len),), dtype="int32", name="token_ids")
+    ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")  # any length ≤ max_len
     x = keras.layers.Embedding(
         int(vocab_size), int(embedding_dim), mask_zero=True, name="embedding"
     )(ids)
@@ -74,13 +75,23 @@ def build_transformer(
     """Token+position embedding → encoder blocks → the [CLS] vector → softmax.
 
     Classifying from [CLS] (position 0) makes "what the [CLS] position attends to"
-    a direct view of what the decision reads.
+    a direct view of what the decision reads. Dropout acts on the embeddings, the
+    residual branches and the pooled vector, not on the attention weights (see
+    TextEncoderBlock: that one costs more than half of a step on a CPU).
     """
-    ids = keras.Input(shape=(int(max_len),), dtype="int32", name="token_ids")
+    ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")  # any length ≤ max_len
     x = TextEmbedding(vocab_size, max_len, embedding_dim, name="embedding")(ids)
     x = keras.layers.Dropout(float(dropout), name="embedding_dropout")(x)
     for index in range(1, int(num_layers) + 1):
-        x = TextEncoderBlock(embedding_dim, num_heads, ff_dim, dropout, name=f"encoder_{index}")(x)
+        block = TextEncoderBlock(
+            embedding_dim,
+            num_heads,
+            ff_dim,
+            dropout,
+            attention_dropout=0.0,
+            name=f"encoder_{index}",
+        )
+        x = block(x)
     x = ClsPooling(name="pooled")(x)
     x = keras.layers.Dropout(float(dropout), name="dropout")(x)
     outputs = keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
@@ -149,12 +160,19 @@ def train(data: TextData, request: TrainRequest, ctx: TrainContext) -> TrainOutc
     x_test = tokenizer.encode(data.texts[prepared.test_index], add_cls=add_cls)
     y_train, y_test = prepared.y[prepared.train_index], prepared.y[prepared.test_index]
     model = request.build(tokenizer.vocab_size, tokenizer.max_len_, len(prepared.class_names))
-    fitted = keras_common.fit_request(model, x_train, y_train, request, ctx)
+    batch_size = int(request.params["batch_size"])
+
+    def batches(x: np.ndarray, y: np.ndarray, shuffle: bool):
+        return length_batches(x, y, batch_size, shuffle=shuffle, seed=request.seed)
+
+    fitted = keras_common.fit_request(model, x_train, y_train, request, ctx, batches=batches)
     ctx.set_phase("evaluating")
     model.save(ctx.run_dir / "model.keras")
-    proba = model.predict(x_test, batch_size=256, verbose=0)
     details = inspect_keras(model).details
-    features = keras_common.layer_features(model, x_test, [details["feature_layer"]])
+    layer = details["feature_layer"]
+    probe = keras.Model(model.inputs, [model.output, model.get_layer(layer).output])
+    proba, pooled = predict_by_length(probe, x_test)
+    features = {layer: np.asarray(pooled, dtype=np.float32).reshape(len(x_test), -1)}
     return TrainOutcome(
         task="classification",
         class_names=prepared.class_names,

@@ -63,23 +63,41 @@ def _highlight_label(ctx: ExploreContext) -> str:
     )
 
 
-def _coords(ctx: ExploreContext, layer: str, settings) -> np.ndarray | None:
-    """Cached coordinates, or None after asking the service (progress is shown meanwhile)."""
-    from dashboard.views.embedding.requests import request_and_wait
-    from models.embedding.cache import cached_embedding
+QUICK_NOTE = (
+    "Quick map: UMAP's neighbour graph laid out with plain numpy, drawn while UMAP's code is "
+    "compiled for its first use after start-up. The UMAP map replaces it by itself."
+)
+UMAP_NOTE = "Drawn by UMAP ({neighbours} neighbours, minimum distance {min_dist}, {metric})."
 
+
+def _coords(ctx: ExploreContext, layer: str, settings) -> tuple[np.ndarray | None, str]:
+    """Cached UMAP coordinates, else a quick map while UMAP is on its way, else None after
+    asking the service (progress is shown meanwhile); and which of the two it is."""
+    from dashboard.views.embedding.requests import request_and_wait
+    from models.embedding.cache import cached_embedding, cached_quick
+
+    method = "umap"
     coords = cached_embedding(ctx.run_dir, layer, settings)
     if coords is None:
-        request_and_wait(ctx.run.id, layer, settings, f"UMAP of '{layer}'")
-        return None
+        quick = cached_quick(ctx.run_dir, layer, settings)
+        request_and_wait(
+            ctx.run.id,
+            layer,
+            settings,
+            f"UMAP of '{layer}'",
+            quick_from=None if quick is not None else ctx.run_dir,
+        )
+        coords, method = quick, "quick"
+    if coords is None:
+        return None, method
     if len(coords) != len(ctx.results.y_true):
         st.warning(
             f"Layer '{layer}' has {len(coords):,} saved points but the run has "
             f"{len(ctx.results.y_true):,} test samples, so they cannot be matched. "
             "Pick another layer, or train the run again."
         )
-        return None
-    return coords
+        return None, method
+    return coords, method
 
 
 def _map(ctx: ExploreContext, layer: str, colour: str, settings, highlight: str) -> None:
@@ -87,12 +105,20 @@ def _map(ctx: ExploreContext, layer: str, colour: str, settings, highlight: str)
     from dashboard.views.embedding.points import MAX_POINTS, explorer_figure
     from dashboard.views.embedding.selection import render_selection, selected_rows
 
-    coords = _coords(ctx, layer, settings)
+    coords, method = _coords(ctx, layer, settings)
     if coords is None:
         return
     n_test = len(coords)
     mask = links.highlight_mask(ctx.results, highlight, np.arange(n_test))
-    cache_key = (str(ctx.run_dir), ctx.run.finished, layer, settings.key(), highlight)
+    cache_key = (str(ctx.run_dir), ctx.run.finished, layer, settings.key(), method, highlight)
+    if method == "quick":
+        st.caption(QUICK_NOTE)
+    else:
+        st.caption(
+            UMAP_NOTE.format(
+                neighbours=settings.n_neighbors, min_dist=settings.min_dist, metric=settings.metric
+            )
+        )
     event = st.plotly_chart(
         explorer_figure(ctx, coords, cache_key, colour, mask),
         on_select="rerun",
