@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from models.explain.service import ServiceKeeper
 from models.spec import RunSpec
 from models.store import RunStore
 
@@ -61,6 +62,7 @@ class JobManager:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._context = multiprocessing.get_context("spawn")
+        self._explain_service = ServiceKeeper(self._context, store.workspace)
         self.recover()
         self._thread = threading.Thread(target=self._loop, name="glassbox-scheduler", daemon=True)
         self._thread.start()
@@ -91,6 +93,7 @@ class JobManager:
             workers = dict(self._workers)
         if self._service is not None:
             self._service.terminate()
+        self._explain_service.stop()
         for worker in workers.values():
             worker.process.terminate()
         for run_id, worker in workers.items():
@@ -162,7 +165,9 @@ class JobManager:
                 worker.process.terminate()  # e.g. a scikit-learn fit that cannot be interrupted
 
     def _keep_service_alive(self) -> None:
-        """Start the embedding service, and start it again if it died."""
+        """Start the embedding and explain services, and start them again if they died."""
+        if self._embedding_service:
+            self._explain_service.keep_alive()
         if not self._embedding_service or (self._service and self._service.is_alive()):
             return
         if time.monotonic() - self._service_started < SERVICE_RESTART_S:
