@@ -128,15 +128,17 @@ def permutation_importance(
     repeats: int = REPEATS,
     seed: int = 0,
     progress: Progress | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> Importance:
-    """Importance of every column of `groups` on the rows (x, y), `repeats` shuffles each."""
+    """Importance of every column of `groups` on (at most `max_rows` of) the rows (x, y),
+    `repeats` shuffles each."""
     if len(x) < 2:
         raise ValueError(
             "Permutation importance needs at least 2 test rows to shuffle; this run has "
             f"{len(x)}. Train with a larger test share or more data."
         )
     task, total_rows = predict.task, len(x)
-    chosen = sample_rows(total_rows, MAX_ROWS, seed)
+    chosen = sample_rows(total_rows, max_rows, seed)
     x, y = np.asarray(x, np.float32)[chosen], np.asarray(y)[chosen]
     baseline = _scores(task, y, predict(x))
     rng = np.random.default_rng(seed)
