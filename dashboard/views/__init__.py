@@ -6,7 +6,8 @@ shows those whose needs the chosen run meets. Adding a view is its module and on
 line below.
 
 Folders: `embedding/` is the UMAP explorer, `image/` and `text/` the views that
-probe a saved model of that kind of data; the rest serve any run.
+probe a saved model of that kind of data, `tabular/` the explanations of table
+models (computed in the background by models.explain); the rest serve any run.
 """
 
 from __future__ import annotations

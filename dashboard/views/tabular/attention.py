@@ -19,7 +19,7 @@ from dashboard.figures.table_attention import (
 )
 from dashboard.figures.text import attention_heatmap_figure
 from dashboard.views.base import View
-from dashboard.views.tabular.panels import _store, wait_for
+from dashboard.views.tabular.panels import run_store, wait_for
 from models.capabilities import TABLE_ATTENTION
 from models.explain import ask
 from models.explain.attention import TableAttention
@@ -116,7 +116,7 @@ def show_column_map(attention: TableAttention, layer: int, head: int, key: str) 
 
 
 def show_beside_importance(attention: TableAttention, key: str, run_id: str) -> None:
-    found = ask.importance(_store(), run_id)
+    found = ask.importance(run_store(), run_id)
     if not found.ready:
         st.caption("The permutation importance appears here once it is computed.")
         return
@@ -146,7 +146,7 @@ def show_beside_importance(attention: TableAttention, key: str, run_id: str) -> 
 
 
 def render(ctx: ExploreContext) -> None:
-    store, run_id, key = _store(), ctx.run.id, f"tatt_{ctx.run.id}"
+    store, run_id, key = run_store(), ctx.run.id, f"tatt_{ctx.run.id}"
     attention = wait_for(
         lambda: ask.table_attention(store, run_id),
         "attention over columns",

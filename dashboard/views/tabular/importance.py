@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.importance import dependence_figure, importance_figure, importance_note
 from dashboard.views.base import View
-from dashboard.views.tabular.panels import _store, pick_output, wait_for
+from dashboard.views.tabular.panels import pick_output, run_store, wait_for
 from models.capabilities import FEATURES
 from models.explain import ask
 from models.explain.permutation import METRIC_LABELS, Importance
@@ -39,7 +39,7 @@ def _caption(importance: Importance, metric: str) -> str:
 
 
 def render(ctx: ExploreContext) -> None:
-    store, run_id = _store(), ctx.run.id
+    store, run_id = run_store(), ctx.run.id
     importance = wait_for(
         lambda: ask.importance(store, run_id),
         "feature importance",
@@ -66,7 +66,7 @@ def render(ctx: ExploreContext) -> None:
 
 
 def show_dependence(ctx: ExploreContext, importance: Importance, metric: str) -> None:
-    store, run_id = _store(), ctx.run.id
+    store, run_id = run_store(), ctx.run.id
     st.subheader("Partial dependence")
     ranked = [importance.columns[i] for i in importance.ranked(metric)]
     left, right = st.columns(2)

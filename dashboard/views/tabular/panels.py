@@ -24,7 +24,7 @@ T = TypeVar("T")
 POLL_S = 1.0
 
 
-def _store():
+def run_store():
     from dashboard.services import get_store
 
     return get_store()
@@ -80,7 +80,7 @@ def show_row_contributions(
 ) -> None:
     """Each column's contribution to the prediction for the row `values` (the table's own
     columns → the row's values; columns the model does not read are ignored)."""
-    store = _store()
+    store = run_store()
     row = dict(values)
     found = wait_for(
         lambda: ask.row_contributions(store, run_id, row),
