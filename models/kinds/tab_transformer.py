@@ -28,6 +28,9 @@ KINDS = [
         defaults={
             **KERAS_DEFAULTS,
             "batch_size": 64,
+            # 1e-3 left it a few points behind the MLP on wine; 3e-3 decayed along the
+            # cosine matched or beat it on wine and breast cancer (3 seeds each).
+            "learning_rate": 3e-3,
             "embedding_dim": 32,
             "num_heads": 4,
             "num_layers": 2,
