@@ -21,6 +21,7 @@ GRADCAM = "gradcam"  # a last convolution whose gradients explain a class
 IMAGE_ATTENTION = "image_attention"  # self-attention over image patches
 TOKEN_ATTENTION = "token_attention"  # self-attention over text tokens
 TOKEN_SALIENCY = "token_saliency"  # gradients reach a token embedding (e.g. an RNN)
+TABLE_ATTENTION = "table_attention"  # self-attention over a table's columns ([CLS] + one each)
 
 ALL = frozenset(
     {
@@ -34,6 +35,7 @@ ALL = frozenset(
         IMAGE_ATTENTION,
         TOKEN_ATTENTION,
         TOKEN_SALIENCY,
+        TABLE_ATTENTION,
     }
 )
 

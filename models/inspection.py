@@ -8,8 +8,9 @@
   makes the class scores;
 - MultiHeadAttention anywhere, also inside custom encoder blocks → IMAGE_ATTENTION
   when the model reads an image and the attended sequence is a grid of patches,
-  TOKEN_ATTENTION when it reads token ids (one forward pass of a blank input
-  shows the sequence the attention runs over);
+  TOKEN_ATTENTION when it reads token ids, TABLE_ATTENTION when it reads a row of
+  numbers (a table's columns as tokens); one forward pass of a blank input shows
+  the sequence the attention runs over;
 - token ids → an Embedding → a chain of layers → the output (an RNN, 1-D
   convolutions…) → TOKEN_SALIENCY: gradients reach the embedded tokens;
 - the layer feeding the output, through dropout → FEATURES; a softmax output →
@@ -173,7 +174,9 @@ def _input_kind(model) -> str:
     integer = "int" in str(tensor.dtype)
     if len(tensor.shape) == 4 and not integer:
         return "image"
-    return "tokens" if len(tensor.shape) == 2 and integer else ""
+    if len(tensor.shape) == 2:
+        return "tokens" if integer else "table"
+    return ""
 
 
 def _blank_input(model, kind: str) -> np.ndarray:
@@ -211,7 +214,7 @@ def _conv_maps(model) -> tuple[list[str], list[str]]:
 
 
 def _attention(model, kind: str, found: set[str], details: dict[str, Any]) -> None:
-    if kind not in ("image", "tokens") or not attention_layers(model):
+    if kind not in ("image", "tokens", "table") or not attention_layers(model):
         return
     with capture_attention(model) as scores:
         model(_blank_input(model, kind), training=False)
@@ -221,6 +224,9 @@ def _attention(model, kind: str, found: set[str], details: dict[str, Any]) -> No
     details["encoder_blocks"] = attention_blocks(model)
     if kind == "tokens":
         found.add(caps.TOKEN_ATTENTION)
+        return
+    if kind == "table":
+        found.add(caps.TABLE_ATTENTION)
         return
     grid = _patch_grid(details["image_shape"], queries) if queries == keys else None
     if grid is not None:

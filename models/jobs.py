@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from models.explain.service import ServiceKeeper
 from models.processes import ProcessId
 from models.spec import RunSpec
 from models.store import Run, RunStore
@@ -96,6 +97,7 @@ class JobManager:
         self._stop = threading.Event()
         self._context = multiprocessing.get_context("spawn")
         self.identity = ProcessId.current()
+        self._explain_service = ServiceKeeper(self._context, store.workspace)
         self.recover()
         self._thread = threading.Thread(target=self._loop, name="glassbox-scheduler", daemon=True)
         self._thread.start()
@@ -127,6 +129,7 @@ class JobManager:
             workers = dict(self._workers)
         if self._service is not None:
             self._service.terminate()
+        self._explain_service.stop()
         for worker in workers.values():
             worker.terminate()
         for run_id, worker in workers.items():
@@ -220,7 +223,9 @@ class JobManager:
                     worker.terminate()
 
     def _keep_service_alive(self) -> None:
-        """Start the embedding service, and start it again if it died."""
+        """Start the embedding and explain services, and start them again if they died."""
+        if self._embedding_service:
+            self._explain_service.keep_alive()
         if not self._embedding_service or (self._service and self._service.is_alive()):
             return
         if time.monotonic() - self._service_started < SERVICE_RESTART_S:

@@ -177,6 +177,13 @@ def _finish_outcome(
             _request_default_embedding(store, run_id, next(iter(outcome.features)))
         except Exception:  # the run has succeeded; Explore asks again when opened
             pass
+    if status == "succeeded":
+        try:
+            from models.explain.queue import after_training
+
+            after_training(store, run_id, kind.modality)
+        except Exception:  # as above: Explore asks for it when opened
+            pass
     return True
 
 

@@ -13,13 +13,19 @@ keras = pytest.importorskip("keras")
 # What each modality's builders take from the data: small sizes, so building is quick.
 DATA_SIZES = {"tabular": (5, 3, "classification"), "image": ((16, 16, 3), 3), "text": (40, 12, 3)}
 KERAS_KINDS = [kind for kind in MODEL_KINDS.values() if kind.framework == "keras"]
+COLUMNS = [[0, 1], [2], [3, 4]]  # for kinds with one token per column: the inputs of each
+
+
+def _data_sizes(kind) -> tuple:
+    sizes = DATA_SIZES[kind.modality]
+    return (*sizes, COLUMNS) if kind.settings.get("column_tokens") else sizes
 
 
 @pytest.mark.parametrize("kind", KERAS_KINDS, ids=lambda kind: kind.key)
 def test_every_keras_kind_shows_at_least_what_it_declares(kind):
     from models.inspection import inspect_keras
 
-    found = inspect_keras(kind.build(*DATA_SIZES[kind.modality]))
+    found = inspect_keras(kind.build(*_data_sizes(kind)))
     assert kind.capabilities <= found.capabilities
     assert caps.PREDICT_ONE in found.capabilities and caps.PROBABILITIES in found.capabilities
 

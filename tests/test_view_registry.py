@@ -97,7 +97,25 @@ def test_a_run_with_gradcam_gets_gradcam_whatever_its_model_is():
             "text",
             ["Confusion & metrics", "Token saliency", "Try a sentence"],
         ),
-        ({caps.FEATURES}, "regression", "tabular", ["Predictions", "Embedding (UMAP)"]),
+        (  # a table regressor: explanations, none of the classification views
+            {caps.FEATURES},
+            "regression",
+            "tabular",
+            ["Predictions", "Embedding (UMAP)", "Feature importance", "Row contributions"],
+        ),
+        (  # a tabular Transformer
+            {caps.CURVES, caps.FEATURES, caps.TABLE_ATTENTION},
+            "classification",
+            "tabular",
+            [
+                "Training curves",
+                "Confusion & metrics",
+                "Embedding (UMAP)",
+                "Feature importance",
+                "Row contributions",
+                "Column attention",
+            ],
+        ),
         ({caps.CURVES}, None, "tabular", ["Training curves"]),  # still running: no results yet
     ],
 )

@@ -6,7 +6,8 @@ shows those whose needs the chosen run meets. Adding a view is its module and on
 line below.
 
 Folders: `embedding/` is the UMAP explorer, `image/`, `text/` and `tabular/` the views
-that run or probe a saved model of that kind of data; the rest serve any run.
+that run or probe a saved model of that kind of data (table explanations are computed in
+the background by models.explain); the rest serve any run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ _MODULES = [
     "embedding.view",
     "tabular.try_row",
     "tabular.score_csv",
+    "tabular.importance",
+    "tabular.contributions",
+    "tabular.attention",
     "text.attention",
     "text.saliency",
     "text.predict",

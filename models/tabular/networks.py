@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import keras
 
 from data.dataset import TabularData
@@ -9,7 +12,8 @@ from models import keras_training as keras_common
 from models.inspection import feature_layer, inspect_keras, single_parent
 from models.outcome import TrainContext, TrainOutcome
 from models.request import TrainRequest
-from models.tabular.prep import prepare_table, save_preprocessor
+from models.tabular.columns import column_groups
+from models.tabular.prep import PreparedTable, prepare_table, save_preprocessor
 
 
 def build_mlp(
@@ -29,15 +33,33 @@ def build_mlp(
         x = keras.layers.Dense(int(hidden_units), activation="relu", name=f"hidden_{index}")(x)
         if dropout > 0:
             x = keras.layers.Dropout(float(dropout), name=f"dropout_{index}")(x)
+    return task_model(inputs, x, n_outputs, task, learning_rate, name="mlp")
+
+
+def task_model(
+    inputs, x, n_outputs: int, task: str, learning_rate: float, name: str
+) -> keras.Model:
+    """The output a table network ends in, compiled: a softmax for classes, one linear
+    unit for numbers."""
     if task == "classification":
         outputs = keras.layers.Dense(n_outputs, activation="softmax", name="output")(x)
         loss, metrics = "sparse_categorical_crossentropy", ["accuracy"]
     else:
         outputs = keras.layers.Dense(1, name="output")(x)
         loss, metrics = "mse", ["mae"]
-    model = keras.Model(inputs, outputs, name="mlp")
+    model = keras.Model(inputs, outputs, name=name)
     model.compile(optimizer=keras.optimizers.Adam(float(learning_rate)), loss=loss, metrics=metrics)
     return model
+
+
+def model_inputs(table: PreparedTable, settings: Mapping[str, Any]) -> tuple:
+    """What the data decides for a table network's builder: input width, outputs, task,
+    and, for a kind that reads one token per original column (settings
+    "column_tokens"), which inputs each column became."""
+    sizes: tuple = (table.x_train.shape[1], max(len(table.class_names), 1), table.task)
+    if settings.get("column_tokens"):
+        sizes += (column_groups(table.preprocessor, table.feature_names).members,)
+    return sizes
 
 
 def hidden_layers(model: keras.Model) -> list[str]:
@@ -59,7 +81,7 @@ def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainO
     table = prepare_table(data, spec.test_size, request.seed, spec.dataset_options.get("task"))
     ctx.notes.extend(table.notes)
     save_preprocessor(table, ctx.run_dir)
-    model = request.build(table.x_train.shape[1], max(len(table.class_names), 1), table.task)
+    model = request.build(*model_inputs(table, request.settings))
     classify = table.task == "classification"
     fitted = keras_common.fit_request(
         model, table.x_train, table.y_train, request, ctx, stratify=classify

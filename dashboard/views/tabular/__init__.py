@@ -1,1 +1,3 @@
-"""Views that run a table model on rows a person gives it: one row in a form, or a CSV."""
+"""Views of table models: a row in a form or a CSV run through the model, importance and
+partial dependence, one row's contributions, attention over columns (the explanations are
+computed by the explain service, models.explain)."""
