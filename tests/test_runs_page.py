@@ -8,7 +8,6 @@ test moves its runs from status to status itself, exactly when it wants to.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 
@@ -16,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.jobs import JobManager
+from models.processes import ProcessId
 from models.spec import RunSpec
 from models.store import RunStore
 from tests.apptest_helpers import APP, RUNS_PAGE, TRAIN_PAGE, chart_specs, open_app, shown
@@ -42,8 +42,17 @@ def queue(store: RunStore, count: int, spec: RunSpec = MLP) -> list[str]:
     return ids
 
 
+def mark_running(store: RunStore, run_id: str) -> None:
+    """queued → running with this process as its worker, as the scheduler and a worker would."""
+    with store.connect() as db:
+        db.execute(
+            "UPDATE runs SET status = 'running', started = ? WHERE id = ?", (time.time(), run_id)
+        )
+    store.mark_started(run_id, ProcessId.current())
+
+
 def finish(store: RunStore, run_id: str, status: str = "succeeded") -> None:
-    store.mark_started(run_id, os.getpid())
+    mark_running(store, run_id)
     store.finish(run_id, status, final_metrics={"accuracy": 0.9})
 
 
@@ -61,7 +70,7 @@ def test_the_picker_stays_on_a_run_whose_status_changes_and_cancel_hits_that_run
     first, chosen, newest = queue(store, 3)
     at = pick(open_app(RUNS_PAGE), chosen)
     assert chosen in picked(at)
-    store.mark_started(chosen, os.getpid())  # queued → running, as the scheduler would
+    mark_running(store, chosen)  # queued → running, as the scheduler would
     at.run()
     assert not at.exception
     assert chosen in picked(at), "the selection followed the run, not its label"
@@ -97,20 +106,20 @@ def test_the_picker_opens_on_a_run_with_something_to_show_not_the_newest_queued(
 
 def test_a_run_without_epochs_is_not_promised_curves(store):
     (sklearn,) = queue(store, 1, LOGREG)
-    store.mark_started(sklearn, os.getpid())
+    mark_running(store, sklearn)
     at = open_app(RUNS_PAGE)
     captions = shown(at, "caption")
     assert "Curves appear after the first epoch" not in captions
     assert "without epochs" in captions
     (keras,) = queue(store, 1, MLP)
-    store.mark_started(keras, os.getpid())
+    mark_running(store, keras)
     at = pick(at.run(), keras)
     assert "Curves appear after the first epoch" in shown(at, "caption")
 
 
 def test_the_table_has_fixed_widths_and_no_emoji(store):
     queued, running, done = queue(store, 3)
-    store.mark_started(running, os.getpid())
+    mark_running(store, running)
     finish(store, done)
     at = open_app(RUNS_PAGE)
     table = at.dataframe[0]
@@ -124,7 +133,7 @@ def test_the_table_has_fixed_widths_and_no_emoji(store):
 
 def _timed_epochs(store: RunStore, run_id: str, seconds: list[float], rows: int) -> None:
     """Two epochs that took `seconds` each, as if logged by a worker at those times."""
-    store.mark_started(run_id, os.getpid())
+    mark_running(store, run_id)
     store.start_fit(run_id, rows)
     for epoch in range(1, len(seconds) + 1):
         store.log_epoch(run_id, epoch, {"loss": 1.0 / epoch}, 10)
