@@ -15,80 +15,26 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models.processes import ProcessId
+from models.run_record import (  # noqa: F401 - re-exported: the store's vocabulary
+    ACTIVE,
+    FINISHED,
+    SAVING,
+    STOPPING,
+    TERMINATING,
+    TRAINING,
+    Run,
+    clean_tags,
+    run_from_row,
+)
 from models.spec import RunSpec
 from models.store_schema import create_or_upgrade
 
 if TYPE_CHECKING:
     import pandas as pd
-
-ACTIVE = ("queued", "running")
-FINISHED = ("succeeded", "failed", "cancelled", "interrupted")
-
-# How a running worker stands towards being stopped (the `endgame` column). A worker in
-# STOPPING saw the cancel and stops at its next safe point; in SAVING it is past the
-# point of no return, evaluating and saving; neither may be terminated. TERMINATING is
-# the job manager's claim before it kills a worker that did neither in time.
-TRAINING, STOPPING, SAVING, TERMINATING = "", "stopping", "saving", "terminating"
-
-
-@dataclass(frozen=True)
-class Run:
-    """One row of the runs table, decoded."""
-
-    id: str
-    created: float
-    started: float | None
-    finished: float | None
-    status: str
-    spec: RunSpec
-    dataset_name: str
-    epoch: int
-    epochs: int
-    progress: float
-    phase: str
-    pid: int | None
-    heartbeat: float | None
-    cancel_requested: bool
-    error: str | None
-    traceback: str | None
-    final_metrics: dict[str, Any]
-    origin: str
-    pid_started: float | None = None  # the worker's start time: pid and start time name it
-    owner_pid: int | None = None  # the app process whose job manager looks after the run
-    owner_started: float | None = None
-    endgame: str = TRAINING
-
-    @property
-    def worker(self) -> ProcessId | None:
-        if self.pid is None or self.pid_started is None:
-            return None
-        return ProcessId(self.pid, self.pid_started)
-
-    @property
-    def owner(self) -> ProcessId | None:
-        if self.owner_pid is None or self.owner_started is None:
-            return None
-        return ProcessId(self.owner_pid, self.owner_started)
-
-    name: str = ""
-    tags: tuple[str, ...] = ()
-    fit_started: float | None = None
-    rows_per_epoch: int = 0
-
-    @property
-    def duration(self) -> float | None:
-        if self.started is None:
-            return None
-        return (self.finished or time.time()) - self.started
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE
 
 
 def default_workspace() -> Path:
@@ -98,12 +44,6 @@ def default_workspace() -> Path:
 
 def _new_run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
-
-
-def clean_tags(tags: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """'a, b,,a ' → ('a', 'b'): trimmed, no empties, no repeats, in the order given."""
-    parts = tags.split(",") if isinstance(tags, str) else list(tags)
-    return tuple(dict.fromkeys(t.strip() for t in parts if t.strip()))
 
 
 def _clean_metrics(metrics: dict[str, Any]) -> dict[str, float | None]:
@@ -175,7 +115,7 @@ class RunStore:
     def get(self, run_id: str) -> Run | None:
         with self.connect() as db:
             row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
-        return _to_run(row) if row else None
+        return run_from_row(row) if row else None
 
     def list_runs(self, statuses: tuple[str, ...] | None = None) -> list[Run]:
         query, args = "SELECT * FROM runs", ()
@@ -184,7 +124,7 @@ class RunStore:
             args = statuses
         with self.connect() as db:
             rows = db.execute(query + " ORDER BY created DESC", args).fetchall()
-        return [_to_run(row) for row in rows]
+        return [run_from_row(row) for row in rows]
 
     def epoch_times(self, run_id: str) -> list[float]:
         """When each logged epoch ended, in epoch order (epochs logged before times were
@@ -203,7 +143,7 @@ class RunStore:
                 "SELECT * FROM runs WHERE json_extract(spec, '$.dataset') = ? ORDER BY created DESC",
                 (ref,),
             ).fetchall()
-        return [_to_run(row) for row in rows]
+        return [run_from_row(row) for row in rows]
 
     # --- what people change ----------------------------------------------------
 
@@ -401,34 +341,3 @@ class RunStore:
 
 def _pid_and_start(process: ProcessId | None) -> tuple[int | None, float | None]:
     return (process.pid, process.started) if process else (None, None)
-
-
-def _to_run(row: sqlite3.Row) -> Run:
-    return Run(
-        id=row["id"],
-        created=row["created"],
-        started=row["started"],
-        finished=row["finished"],
-        status=row["status"],
-        spec=RunSpec.from_json(row["spec"]),
-        dataset_name=row["dataset_name"],
-        epoch=row["epoch"],
-        epochs=row["epochs"],
-        progress=row["progress"],
-        phase=row["phase"],
-        pid=row["pid"],
-        heartbeat=row["heartbeat"],
-        cancel_requested=bool(row["cancel_requested"]),
-        error=row["error"],
-        traceback=row["traceback"],
-        final_metrics=json.loads(row["final_metrics"]) if row["final_metrics"] else {},
-        origin=row["origin"],
-        pid_started=row["pid_started"],
-        owner_pid=row["owner_pid"],
-        owner_started=row["owner_started"],
-        endgame=row["endgame"],
-        name=row["name"],
-        tags=clean_tags(row["tags"]),
-        fit_started=row["fit_started"],
-        rows_per_epoch=row["rows_per_epoch"],
-    )
