@@ -149,7 +149,10 @@ class JobManager:
             if owner is not None and owner.is_alive():
                 continue  # another job manager (another app, or this one's twin) looks after it
             if self._worker_alive(run):
-                adoptable = run.worker is not None and run.origin == "app"
+                # Only a run some app process claimed: a run trained in another process
+                # (the command line, a test training in its own process) was never a job
+                # manager's, and adopting it would let this one terminate that process.
+                adoptable = run.worker is not None and owner is not None and run.origin == "app"
                 if adoptable and self.store.adopt(run.id, owner, self.identity):
                     log.info("adopted run %s, whose app process is gone", run.id)
                     with self._lock:

@@ -60,6 +60,21 @@ def test_a_run_whose_pid_now_belongs_to_another_process_is_interrupted(store, sl
         manager.shutdown()
 
 
+def test_a_run_no_app_claimed_is_never_adopted_so_shutdown_cannot_stop_its_process(store, sleeper):
+    """A run trained in its own process (as tests do in-process) has no owning app."""
+    worker = ProcessId.of(sleeper.pid)
+    run_id = store.create_run(FAST, status="running")  # origin "app", but no owner
+    store.mark_started(run_id, worker)
+    manager = JobManager(store, embedding_service=False)
+    try:
+        manager.recover()
+        assert run_id not in manager.running_here()
+    finally:
+        manager.shutdown()
+    assert worker.is_alive(), "shutting the manager down left the process alone"
+    assert store.get(run_id).status == "running"
+
+
 def test_a_worker_orphaned_by_a_killed_app_is_adopted_and_counts_against_concurrency(store):
     """A real app-like process starts a worker and is SIGKILLed; the next manager adopts it."""
     log = store.workspace / "server.log"
