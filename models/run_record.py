@@ -52,6 +52,8 @@ class Run:
     tags: tuple[str, ...] = ()
     fit_started: float | None = None
     rows_per_epoch: int = 0
+    group_id: str | None = None  # the cross-validation or sweep it belongs to (models/groups.py)
+    group_index: int | None = None
 
     @property
     def worker(self) -> ProcessId | None:

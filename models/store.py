@@ -94,15 +94,29 @@ class RunStore:
         origin: str = "app",
         name: str = "",
         tags: str | list[str] | tuple[str, ...] = (),
+        group: tuple[str, int] | None = None,
     ) -> str:
+        """A new run; `group` = (group id, index) makes it a fold or trial (models/groups.py)."""
         run_id = _new_run_id()
         epochs = int(spec.params.get("epochs", 0) or 0)
         label = (name.strip(), ",".join(clean_tags(tags)))
+        group_id, group_index = group or (None, None)
         with self.connect() as db:
             db.execute(
                 "INSERT INTO runs (id, created, status, spec, dataset_name, epochs, origin,"
-                " name, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, time.time(), status, spec.to_json(), dataset_name, epochs, origin, *label),
+                " name, tags, group_id, group_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    time.time(),
+                    status,
+                    spec.to_json(),
+                    dataset_name,
+                    epochs,
+                    origin,
+                    *label,
+                    group_id,
+                    group_index,
+                ),
             )
         self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
         return run_id

@@ -16,6 +16,8 @@ ADDED_COLUMNS = (
     ("runs", "fit_started", "REAL"),  # when the first epoch began (after loading and prep)
     ("runs", "rows_per_epoch", "INTEGER NOT NULL DEFAULT 0"),  # training rows one epoch sees
     ("epochs", "logged", "REAL"),  # when the epoch ended
+    ("runs", "group_id", "TEXT REFERENCES run_groups(id) ON DELETE CASCADE"),  # fold or trial of
+    ("runs", "group_index", "INTEGER"),  # its place in the group: fold 0.., trial 0..
 )
 
 SCHEMA = """
@@ -50,6 +52,13 @@ CREATE TABLE IF NOT EXISTS epochs (
     PRIMARY KEY (run_id, epoch)
 );
 CREATE INDEX IF NOT EXISTS runs_status ON runs(status, created);
+CREATE TABLE IF NOT EXISTS run_groups (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    created REAL NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    settings TEXT NOT NULL DEFAULT '{}'
+);
 CREATE TABLE IF NOT EXISTS embeddings (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     layer TEXT NOT NULL,
