@@ -159,3 +159,18 @@ def test_a_run_without_epochs_shows_no_empty_feature_space_heading(explore):
     at = open_tab(open_run("iris"), "Embedding (UMAP)")
     assert not at.exception
     assert "Feature space over training" not in [h.value for h in at.subheader]
+
+
+def test_a_run_parameter_with_markdown_is_shown_as_text_not_as_a_link(explore):
+    """?run=[Session expired](https://…) once drew a clickable link inside the warning."""
+    from markdown_it import MarkdownIt
+
+    from tests.apptest_helpers import EXPLORE_PAGE, open_app
+
+    phish = "[Session expired](https://example.com/phish) ![x](https://example.com/x.png)"
+    at = open_app(EXPLORE_PAGE, run=phish)
+    warning = shown(at, "warning")
+    assert "There is no run" in warning
+    rendered = MarkdownIt("commonmark").render(warning)
+    assert "<a " not in rendered and "<img" not in rendered
+    assert "[Session expired](https://example.com/phish)" in rendered.replace("&quot;", '"')

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard.explore.context import load_context
 from dashboard.explore.headline import render_headline
+from dashboard.plain_text import md
 from dashboard.runs_page.picker import pick_run
 from dashboard.services import get_store, preload_keras
 from dashboard.views import views_for
@@ -17,7 +18,7 @@ if not runs:
 ids = [run.id for run in runs]
 wanted = st.query_params.get("run")
 if wanted and wanted not in ids:
-    st.warning(f"There is no run '{wanted}' with results; showing the latest instead.")
+    st.warning(f"There is no run '{md(wanted)}' with results; showing the latest instead.")
 run_id = pick_run(runs, "explore_run", wanted if wanted in ids else ids[0])
 run = runs[ids.index(run_id)]
 st.query_params["run"] = run.id
@@ -28,7 +29,7 @@ notes = ctx.results.notes if ctx.results else []
 if notes:
     with st.expander(f"Notes on the data and the training ({len(notes)})"):
         for note in notes:
-            st.caption(f":material/info: {note}")
+            st.caption(f":material/info: {md(note)}")
 views = views_for(ctx)  # exactly those whose needs the run meets
 if not views:
     st.info("This run has no results yet.")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.chosen_dataset import Choice, chosen
+from dashboard.plain_text import md
 from dashboard.services import get_manager, get_store
 from dashboard.train_page.param_widgets import param_inputs
 from dashboard.train_page.started import started_runs
@@ -21,7 +22,7 @@ if choice is None:
     entry = entries[name]
     choice = Choice(entry.ref, entry.name, entry.kind)
 else:
-    st.markdown(f"Dataset: **{choice.name}** ({choice.kind}) — change it on the Data page.")
+    st.markdown(f"Dataset: **{md(choice.name)}** ({choice.kind}) — change it on the Data page.")
 
 kinds = {kind.label: kind for kind in kinds_for(choice.kind)}
 label = st.selectbox("Model", list(kinds), key="train_model")
@@ -45,7 +46,7 @@ if st.button("Start training", type="primary", key="start_training"):
     spec = RunSpec(choice.ref, kind.key, params, seed, test_size, dict(choice.options))
     run_id = get_manager().submit(spec, dataset_name=choice.name, name=run_name, tags=run_tags)
     st.session_state.setdefault("started_runs", []).append(run_id)
-    st.success(f"Queued run **{run_name or run_id}** ({kind.label} on {choice.name}).")
+    st.success(f"Queued run **{md(run_name or run_id)}** ({kind.label} on {md(choice.name)}).")
 
 if st.session_state.get("started_runs"):
     started_runs(get_store(), st.session_state["started_runs"])

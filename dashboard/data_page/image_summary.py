@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.chosen_dataset import Choice, offer
 from dashboard.figures.classification import class_balance_figure
 from dashboard.modality.image_gallery import thumbnail
+from dashboard.plain_text import md, md_list
 from data.dataset import Dataset
 
 PER_CLASS = 8
@@ -28,12 +29,12 @@ def render_images(dataset: Dataset) -> None:
 
     data = dataset.data
     counts = pd.Series(data.labels).astype(str).value_counts()
-    st.markdown(f"**{dataset.name}** — {describe(data.images, len(counts))}")
+    st.markdown(f"**{md(dataset.name)}** — {describe(data.images, len(counts))}")
     small = counts[counts < FEW_IMAGES]
     if len(small):
         st.warning(
             f"{len(small)} class(es) have fewer than {FEW_IMAGES} images "
-            f"({', '.join(small.index[:8])}): expect shaky results for them; add images if you can."
+            f"({md_list(small.index[:8], quote='')}): expect shaky results for them; add images if you can."
         )
     st.plotly_chart(class_balance_figure(counts), key=f"image_balance_{dataset.ref}")
     picks = gallery_indices(data.labels, per_class=PER_CLASS)
@@ -47,6 +48,6 @@ def render_images(dataset: Dataset) -> None:
         )
     st.markdown("**Examples per class**")
     for name in shown:
-        st.caption(f"{name} — {counts[name]:,} images")
+        st.caption(f"{md(name)} — {counts[name]:,} images")
         st.image([thumbnail(data.images[i], 56) for i in picks[name]], width=56)
     offer(Choice(dataset.ref, dataset.name, "image"), key="use_image_dataset")

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data_page.earlier_uploads import pick_earlier_upload
+from dashboard.plain_text import md
 from dashboard.services import get_store, load_dataset
 from data.dataset import DatasetError, ImageData
 
@@ -121,7 +122,7 @@ def image_upload_source() -> None:
         loaded = _loaded(files, mode, int(size), int(channels))
         if "error" in loaded:
             what = files[0].name if mode == ZIP else "the folder"
-            st.error(f"Could not use **{what}**: {loaded['error']}")
+            st.error(f"Could not use **{md(what)}**: {md(loaded['error'])}")
             return
         for note in loaded["notes"]:
             st.info(note)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.chosen_dataset import forget
 from dashboard.data_page.earlier_uploads import upload_label
+from dashboard.plain_text import md
 from dashboard.services import forget_loaded_datasets, get_store
 from data.dataset import DatasetError
 
@@ -52,7 +53,7 @@ def _delete_buttons(ref: str, name: str) -> None:
         st.button("Delete", key=f"delete_upload_{ref}", on_click=_ask_first, args=(ref,))
         return
     st.warning(
-        f"{len(runs)} run(s) were trained on {name}. They keep their results, but Explore can "
+        f"{len(runs)} run(s) were trained on {md(name)}. They keep their results, but Explore can "
         "no longer show their samples, and they cannot be trained again. Delete it anyway?"
     )
     left, right = st.columns(2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.chosen_dataset import Choice, choose, shown
+from dashboard.plain_text import md
 
 TRAIN_PAGE = "dashboard/app_pages/train.py"
 
@@ -19,18 +20,18 @@ def show_selection(current: Choice | None) -> None:
     if current is None:
         return
     if on_screen is None or on_screen == current:
-        st.success(f"Selected for training: **{current.describe()}**")
+        st.success(f"Selected for training: **{md(current.describe())}**")
         st.page_link(TRAIN_PAGE, label="Go to Train →", icon=":material/model_training:")
         return
     what = "file" if on_screen.ref != current.ref else "choice of columns"
     st.warning(
-        f"Selected for training: **{current.describe()}** — not the {what} shown above "
-        f"({on_screen.describe()}).",
+        f"Selected for training: **{md(current.describe())}** — not the {what} shown above "
+        f"({md(on_screen.describe())}).",
         icon=":material/warning:",
     )
     left, right = st.columns(2)
     left.button(
-        f"Use {on_screen.name} instead",
+        f"Use {md(on_screen.name)} instead",
         key="switch_selection",
         on_click=choose,
         args=(on_screen,),

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.data_page.earlier_uploads import pick_earlier_upload
 from dashboard.modality import modality_of
+from dashboard.plain_text import md
 from dashboard.services import cached_dataset, get_store, load_dataset, remember_dataset
 from data.dataset import DatasetError
 
@@ -53,10 +54,10 @@ def csv_table_source() -> None:
     if upload is not None:
         ref, messages = _read_csv_upload(upload)
         if ref is None:
-            st.error(f"Could not read **{upload.name}**: {messages[0]}")
+            st.error(f"Could not read **{md(upload.name)}**: {md(messages[0])}")
             return
         for note in messages:
-            st.info(note)
+            st.info(md(note))
     if ref is None:
         earlier = pick_earlier_upload("tabular", "…or a CSV uploaded earlier", key="csv_earlier")
         ref = earlier.ref if earlier else None

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.chosen_dataset import Choice, offer
 from dashboard.figures.classification import class_balance_figure
 from dashboard.figures.data_overview import missing_values_figure
+from dashboard.plain_text import md, md_list
 from data.dataset import Dataset, DatasetError
 
 ROW_PX, MAX_TYPE_ROWS = 35, 20  # the column-types table shows up to 20 columns unscrolled
@@ -51,7 +52,7 @@ def _pick_target(dataset: Dataset, columns: list[str]) -> str:
     )
     proposal = propose_target(dataset.data.frame)
     if target == default and proposal.column == default:
-        st.caption(f"'{target}' is {proposal.reason}.")
+        st.caption(f"'{md(target)}' is {md(proposal.reason)}.")
     return target
 
 
@@ -67,7 +68,7 @@ def _left_out(types: pd.DataFrame, target: str) -> tuple[dict[str, str], list[st
 def _offer_text_upload(dataset: Dataset, text: list[str], nothing_else: bool) -> None:
     from dashboard.data_page.text_upload import open_upload_as_text
 
-    shown = ", ".join(f"'{column}'" for column in text)
+    shown = md_list(text)
     message = (
         f"{shown} {'is' if len(text) == 1 else 'are'} free text, which a table model cannot "
         "read. To model the text, open this file as a text CSV."
@@ -94,7 +95,7 @@ def render_tabular(dataset: Dataset) -> None:
 
     frame = dataset.data.frame
     rows, cols = frame.shape
-    st.markdown(f"**{dataset.name}** — {rows:,} rows × {cols:,} columns")
+    st.markdown(f"**{md(dataset.name)}** — {rows:,} rows × {cols:,} columns")
     st.dataframe(frame.head(50), height=240, key="preview")
     types = _column_types(frame)
     _show_types(types)
@@ -107,14 +108,14 @@ def render_tabular(dataset: Dataset) -> None:
     elif nothing_else:
         st.error(
             "No column besides the target can be used: "
-            + "; ".join(f"'{column}' {why}" for column, why in left_out.items())
+            + "; ".join(f"'{md(column)}' {md(why)}" for column, why in left_out.items())
             + ". Add columns that describe each row — numbers, categories, yes/no values or "
             "dates — or pick another target."
         )
     if left_out and not nothing_else:
         st.caption(
             "Left out of training: "
-            + "; ".join(f"'{column}' {why}" for column, why in left_out.items())
+            + "; ".join(f"'{md(column)}' {md(why)}" for column, why in left_out.items())
             + "."
         )
     left, right = st.columns(2)
@@ -125,17 +126,17 @@ def render_tabular(dataset: Dataset) -> None:
     try:
         checked = check_target(frame, target)
     except DatasetError as error:
-        st.error(str(error))
+        st.error(md(error))
         return
     for note in checked.notes:
-        st.warning(note)
+        st.warning(md(note))
     with right:
         if checked.task == "classification":
             counts = checked.frame[target].astype(str).value_counts()
             st.plotly_chart(class_balance_figure(counts), key="balance_chart")
         else:
             st.info(
-                f"'{target}' is numeric with many values: models will be trained for regression."
+                f"'{md(target)}' is numeric with many values: models will be trained for regression."
             )
     if nothing_else:
         return

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard.chosen_dataset import Choice, offer
 from dashboard.figures.classification import class_balance_figure
+from dashboard.plain_text import md
 from data.dataset import Dataset, DatasetError
 
 SAMPLES_PER_LABEL = 3
@@ -92,7 +93,7 @@ def render_text(dataset: Dataset, options: dict[str, Any] | None = None) -> None
     key = dataset.ref
     options_json = json.dumps(options, sort_keys=True)
     counts = pd.Series(data.labels).value_counts()
-    st.markdown(f"**{dataset.name}** — {len(data):,} texts, {len(counts):,} labels")
+    st.markdown(f"**{md(dataset.name)}** — {len(data):,} texts, {len(counts):,} labels")
     left, right = st.columns(2)
     with left:
         st.plotly_chart(class_balance_figure(counts), key=f"text_balance_{key}")

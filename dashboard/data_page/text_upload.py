@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.data_page.earlier_uploads import pick_earlier_upload
 from dashboard.data_page.text_summary import render_text
+from dashboard.plain_text import md
 from dashboard.services import get_store
 from data.dataset import Dataset, DatasetError
 
@@ -94,7 +95,7 @@ def text_csv_source() -> None:
     try:
         loaded = _read(ref, raw)
     except DatasetError as error:
-        st.error(f"Could not read **{name}**: {error}")
+        st.error(f"Could not read **{md(name)}**: {md(error)}")
         return
     for note in loaded.notes:
         st.info(note)

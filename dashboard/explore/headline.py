@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.comparison import lower_is_better
+from dashboard.plain_text import md
 
 LABELS = {
     "accuracy": "Accuracy",
@@ -40,7 +41,7 @@ def render_headline(ctx: ExploreContext) -> None:
     if ctx.classification:
         commonest = results.class_names[int(baseline_class(results.y_true))]
         st.caption(
-            f"Baseline: always predicting the commonest test class, '{commonest}', with the "
+            f"Baseline: always predicting the commonest test class, '{md(commonest)}', with the "
             "classes' shares as probabilities."
         )
     else:

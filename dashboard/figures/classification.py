@@ -15,6 +15,7 @@ from dashboard.figures.style import (
     message_figure,
     qualitative_palette,
 )
+from dashboard.plain_text import plot_texts
 
 MAX_CLASSES_WITH_CELL_TEXT = 30
 HORIZONTAL_ABOVE = 15
@@ -37,7 +38,7 @@ def confusion_matrix_figure(
     ``st.plotly_chart(on_select="rerun")`` tells the page which cells were chosen.
     """
     cm = np.asarray(cm)
-    names = [str(c) for c in class_names]
+    names = plot_texts(class_names)
     n = len(names)
     if cm.ndim != 2 or cm.shape != (n, n):
         raise ValueError(
@@ -131,7 +132,7 @@ def per_class_metrics_figure(report: pd.DataFrame) -> go.Figure:
         )
     if report.empty:
         return message_figure("No classes to show", title="Per-class metrics")
-    names = report.index.astype(str).to_numpy()
+    names = np.asarray(plot_texts(report.index), dtype=object)
     horizontal = len(names) > HORIZONTAL_ABOVE
     support = report["support"].to_numpy()
     fig = go.Figure()
@@ -175,7 +176,7 @@ def class_balance_figure(counts: pd.Series) -> go.Figure:
     counts = counts.sort_values(ascending=False, kind="stable")
     if counts.empty or counts.sum() == 0:
         return message_figure("No labelled samples", title="Class balance")
-    names = counts.index.astype(str).to_numpy()
+    names = np.asarray(plot_texts(counts.index), dtype=object)
     values = counts.to_numpy()
     percent = values / values.sum() * 100
     horizontal = len(names) > HORIZONTAL_ABOVE
@@ -210,7 +211,7 @@ def class_probabilities_figure(
 ) -> go.Figure:
     """The model's top guesses for one sample, highest on top, the predicted class in colour."""
     probabilities = np.asarray(probabilities, dtype=float).ravel()
-    names = [str(c) for c in class_names]
+    names = plot_texts(class_names)
     if len(probabilities) != len(names):
         raise ValueError(
             f"{len(probabilities)} probabilities for {len(names)} class names; "

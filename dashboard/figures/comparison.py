@@ -12,6 +12,7 @@ from dashboard.figures.style import (
     message_figure,
     qualitative_palette,
 )
+from dashboard.plain_text import plot_text, plot_texts
 
 LOWER_IS_BETTER = ("loss", "mae", "mse", "rmse", "mape", "error")
 
@@ -41,7 +42,7 @@ def runs_comparison_figure(runs: pd.DataFrame, metric: str) -> go.Figure:
         return message_figure(f"No run has recorded {metric} yet", title=f"Runs by {metric}")
     ascending = lower_is_better(metric)
     scored = scored.sort_values("_value", ascending=ascending, kind="stable")
-    order = scored["run"].astype(str).tolist()
+    order = plot_texts(scored["run"])
     models = list(dict.fromkeys(scored["model"].astype(str)))
     fig = go.Figure()
     for model, color in zip(models, qualitative_palette(len(models)), strict=True):
@@ -49,9 +50,9 @@ def runs_comparison_figure(runs: pd.DataFrame, metric: str) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 x=part["_value"].to_numpy(dtype=float),
-                y=part["run"].astype(str).to_numpy(),
+                y=plot_texts(part["run"]),
                 orientation="h",
-                name=model,
+                name=plot_text(model),
                 marker_color=color,
                 text=[f"{v:.4g}" for v in part["_value"]],
                 textposition="outside",
@@ -97,7 +98,7 @@ def curves_comparison_figure(histories: dict[str, pd.DataFrame], metric: str) ->
                 x=points["epoch"].to_numpy(),
                 y=points[metric].to_numpy(dtype=float),
                 mode="lines+markers" if len(points) <= 30 else "lines",
-                name=str(label),
+                name=plot_text(label),
                 line={"color": color, "width": 2},
                 marker={"size": 5},
                 hovertemplate="%{fullData.name}<br>epoch %{x}: %{y:.4g}<extra></extra>",

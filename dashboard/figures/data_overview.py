@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.style import ACCENT_COLOR, apply_layout, clamp, message_figure
+from dashboard.plain_text import plot_texts
 
 MAX_BARS = 60
 
@@ -39,7 +40,7 @@ def missing_values_figure(missing: pd.Series, counts: pd.Series | None = None) -
     if len(affected) > MAX_BARS:
         title += f" (worst {MAX_BARS} shown)"
         affected = affected.iloc[:MAX_BARS]
-    names = affected.index.astype(str).to_numpy()
+    names = plot_texts(affected.index)
     fig = go.Figure(
         go.Bar(
             x=affected.to_numpy(),

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from dashboard.figures.style import apply_layout, message_figure
+from dashboard.plain_text import plot_text
 
 ASSUMED_WIDTH_PX = 700  # a wide Streamlit column; tiles are sized against it
 OVERLAY_SCALE = "Turbo"
@@ -65,7 +66,7 @@ def image_grid_figure(
         suffix = "" if i == 0 else str(i + 1)
         x_dom = [col / cols + gap / 2, (col + 1) / cols - gap / 2]
         y_dom = [1 - (row + 1) / rows + gap / 2, 1 - row / rows - title_frac - gap / 2]
-        label = str(titles[i]) if titles else f"image {i}"
+        label = plot_text(titles[i]) if titles else f"image {i}"
         traces.append(_tile_trace(tile, rgb, colorscale, label, f"x{suffix}", f"y{suffix}"))
         hidden = {"visible": False, "constrain": "domain"}
         layout[f"xaxis{suffix}"] = {**hidden, "domain": x_dom, "anchor": f"y{suffix}"}

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import streamlit as st
 
+from dashboard.plain_text import md
+
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
@@ -44,7 +46,7 @@ class Modality:
 
     def render_summary(self, dataset: Dataset) -> None:
         """The Data page's look at a loaded dataset, ending with its "use this dataset" button."""
-        st.info(f"There is no summary for '{dataset.name}' yet.")
+        st.info(f"There is no summary for '{md(dataset.name)}' yet.")
 
     def sample_values(self, data: Data, dataset_rows: np.ndarray) -> pd.DataFrame:
         """The samples themselves as table columns; no columns when a table cannot show them."""

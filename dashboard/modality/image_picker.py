@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.modality.base import PickedSample
 from dashboard.modality.image_gallery import thumbnail
+from dashboard.plain_text import md
 
 if TYPE_CHECKING:
     from dashboard.explore.context import ExploreContext
@@ -92,7 +93,7 @@ def _decode_upload(ctx: ExploreContext, upload) -> np.ndarray | None:
     try:
         image = decode_image(upload.getvalue(), height, channels)
     except ImageDecodeError as error:
-        st.error(f"Could not read **{upload.name}**: {error.reason}")
+        st.error(f"Could not read **{md(upload.name)}**: {md(error.reason)}")
         return None
     if width != height:
         from PIL import Image

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.figures.training import training_curves
+from dashboard.plain_text import md, md_list
 from dashboard.runs_page.run_table import run_label, status_markdown
 from models.jobs import JobManager
 from models.pace import training_pace
@@ -99,8 +100,8 @@ def run_panel(store: RunStore, manager: JobManager, run_id: str) -> None:
     run = store.get(run_id)
     if run is None:
         st.rerun()
-    tags = f" · tags: {', '.join(run.tags)}" if run.tags else ""
-    st.markdown(f"{status_markdown(run)} · **{run_label(run)}**{tags}")
+    tags = f" · tags: {md_list(run.tags, quote='')}" if run.tags else ""
+    st.markdown(f"{status_markdown(run)} · **{md(run_label(run))}**{tags}")
     _actions(store, manager, run)
     show_progress(store, run)
     if run.error:

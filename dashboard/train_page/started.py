@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.plain_text import md
 from dashboard.runs_page.live import show_progress
 from dashboard.runs_page.run_table import run_label, status_markdown
 from models.store import RunStore
@@ -18,7 +19,7 @@ def started_runs(store: RunStore, run_ids: list[str]) -> None:
         run = store.get(run_id)
         if run is None:
             continue
-        st.caption(f"{status_markdown(run)} · {run_label(run)}")
+        st.caption(f"{status_markdown(run)} · {md(run_label(run))}")
         show_progress(store, run)
     st.page_link(
         "dashboard/app_pages/runs.py",

@@ -9,6 +9,7 @@ import dashboard.views.confusion_links as links
 from dashboard.explore.context import ExploreContext
 from dashboard.explore.sample_display import show_samples
 from dashboard.figures.classification import confusion_matrix_figure, per_class_metrics_figure
+from dashboard.plain_text import md
 from dashboard.views.base import View
 from models.metrics import confusion, per_class_report
 
@@ -48,7 +49,7 @@ def render(ctx: ExploreContext) -> None:
     rows = links.cell_rows(results, cells[label])
     if results.proba is not None:
         rows = rows[np.argsort(-results.proba[rows].max(axis=1), kind="stable")]
-    st.markdown(f"**{label}** — {len(rows):,} test samples, most confident first")
+    st.markdown(f"**{md(label)}** — {len(rows):,} test samples, most confident first")
     show_samples(ctx, rows, key="cell_samples")
     st.markdown("**Per-class precision, recall and F1**")
     report = per_class_report(results.y_true, results.y_pred, names)

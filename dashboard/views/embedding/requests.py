@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.plain_text import md
 from models.embedding.compute import EmbeddingSettings
 
 
@@ -42,7 +43,7 @@ def request_and_wait(
     if request.status == "done":
         queue.redo(run_id, layer, settings)
     elif request.status == "failed":
-        st.info(f"No {what}: {request.error}")
+        st.info(f"No {what}: {md(request.error)}")
         return
     _progress(run_id, layer, settings, what, quick_from)
 
@@ -60,7 +61,7 @@ def _progress(
     if quick_from is not None and quick_path(quick_from, layer, settings).exists():
         st.rerun()
     if request.status == "failed":
-        st.info(f"No {what}: {request.error}")
+        st.info(f"No {what}: {md(request.error)}")
         return
     stage = request.stage or (
         "waiting for the embedding service" if request.status == "queued" else ""

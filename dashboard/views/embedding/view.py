@@ -13,6 +13,7 @@ import streamlit as st
 
 import dashboard.views.confusion_links as links
 from dashboard.explore.context import ExploreContext
+from dashboard.plain_text import md
 from dashboard.views.base import View
 from dashboard.views.embedding.colour import colour_options
 from models.capabilities import FEATURES
@@ -92,7 +93,7 @@ def _coords(ctx: ExploreContext, layer: str, settings) -> tuple[np.ndarray | Non
         return None, method
     if len(coords) != len(ctx.results.y_true):
         st.warning(
-            f"Layer '{layer}' has {len(coords):,} saved points but the run has "
+            f"Layer '{md(layer)}' has {len(coords):,} saved points but the run has "
             f"{len(ctx.results.y_true):,} test samples, so they cannot be matched. "
             "Pick another layer, or train the run again."
         )
@@ -128,7 +129,7 @@ def _map(ctx: ExploreContext, layer: str, colour: str, settings, highlight: str)
     if n_test > MAX_POINTS:
         st.caption(f"Showing a fixed random {MAX_POINTS:,} of {n_test:,} test samples.")
     if mask is not None:
-        st.caption(f"{int(mask.sum()):,} points in '{highlight}' are drawn bold.")
+        st.caption(f"{int(mask.sum()):,} points in '{md(highlight)}' are drawn bold.")
     rows = selected_rows(event)
     if len(rows):
         render_selection(ctx, rows, key="emb_selection")

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.images import heatmap_overlay_figure, image_grid_figure
 from dashboard.modality.image_picker import show_picked
+from dashboard.plain_text import md
 from dashboard.views.base import View
 from dashboard.views.image.probing import vit_probe
 from models.capabilities import IMAGE_ATTENTION
@@ -92,7 +93,9 @@ def render(ctx: ExploreContext) -> None:
     image_col, rollout_col = st.columns([1, 2])
     with image_col:
         show_picked(picked)
-        st.markdown(f"Predicted **{names[int(result.proba.argmax())]}** ({result.proba.max():.0%})")
+        st.markdown(
+            f"Predicted **{md(names[int(result.proba.argmax())])}** ({result.proba.max():.0%})"
+        )
         rows, cols = result.grid
         st.caption(f"{rows}×{cols} patches of {picked.value.shape[0] // rows} px")
     with rollout_col:

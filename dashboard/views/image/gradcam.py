@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.images import heatmap_overlay_figure
 from dashboard.modality.image_picker import show_picked
+from dashboard.plain_text import md
 from dashboard.views.base import View
 from dashboard.views.image.probing import cnn_probe
 from models.capabilities import GRADCAM
@@ -35,7 +36,7 @@ def render(ctx: ExploreContext) -> None:
     image_col, cam_col = st.columns([1, 2])
     with image_col:
         show_picked(picked)
-        st.markdown(f"Predicted **{predicted}** ({result.proba.max():.0%})")
+        st.markdown(f"Predicted **{md(predicted)}** ({result.proba.max():.0%})")
     with cam_col:
         height, width = result.cam.shape
         title = f"Grad-CAM for '{explained}' (p = {result.proba[result.cam_class]:.0%})"
@@ -43,7 +44,9 @@ def render(ctx: ExploreContext) -> None:
             heatmap_overlay_figure(picked.value, result.cam, alpha, title),
             key=f"image_gradcam_{ctx.run.id}",
         )
-        st.caption(f"From the {height}×{width} map of {probe.map_layers[-1]}, scaled to the image.")
+        st.caption(
+            f"From the {height}×{width} map of {md(probe.map_layers[-1])}, scaled to the image."
+        )
 
 
 VIEW = View("Grad-CAM", render, needs=frozenset({GRADCAM}), task="classification", modality="image")

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.classification import class_probabilities_figure
 from dashboard.modality.image_picker import show_picked
+from dashboard.plain_text import md
 from dashboard.views.base import View
 from dashboard.views.image.probing import predict_image
 from models.capabilities import PREDICT_ONE
@@ -24,7 +25,7 @@ def render(ctx: ExploreContext) -> None:
         if picked.test_row is not None:
             true = int(ctx.results.y_true[picked.test_row])
             verdict = "✓ right" if int(proba.argmax()) == true else "✗ wrong"
-            st.markdown(f"True class **{names[true]}** — the model is {verdict}.")
+            st.markdown(f"True class **{md(names[true])}** — the model is {verdict}.")
     with right:
         st.plotly_chart(
             class_probabilities_figure(proba, names), key=f"image_predict_proba_{ctx.run.id}"

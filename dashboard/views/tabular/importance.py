@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.importance import dependence_figure, importance_figure, importance_note
+from dashboard.plain_text import md
 from dashboard.views.base import View
 from dashboard.views.tabular.panels import pick_output, run_store, wait_for
 from models.capabilities import FEATURES
@@ -57,7 +58,7 @@ def render(ctx: ExploreContext) -> None:
     )
     note = importance_note(importance)
     if note:
-        st.caption(f"ℹ️ {note}")
+        st.caption(f"ℹ️ {md(note)}")
     st.plotly_chart(importance_figure(importance, metric), key="importance_chart")
     st.caption(_caption(importance, metric))
     with st.expander(f"All {len(importance.columns)} columns"):

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.figures.importance import contributions_figure
+from dashboard.plain_text import md
 from models.explain import ask
 from models.explain.ask import Answer
 from models.explain.contributions import BACKGROUND_ROWS
@@ -42,7 +43,7 @@ def wait_for(
     if answer.ready:
         return answer.result
     if answer.failed:
-        st.info(f"No {what}: {answer.error}")
+        st.info(f"No {what}: {md(answer.error)}")
         if st.button("Try again", key=f"{key}_retry"):
             retry()
             st.rerun()
@@ -92,7 +93,7 @@ def show_row_contributions(
         return
     output = pick_output(outputs, f"{key}_output")
     for note in found.notes:
-        st.caption(f"ℹ️ {note}")
+        st.caption(f"ℹ️ {md(note)}")
     st.plotly_chart(contributions_figure(found, output), key=f"{key}_waterfall")
     st.caption(
         "Shapley values of the columns, sampled over column orders against "

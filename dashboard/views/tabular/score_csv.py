@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.explore.context import ExploreContext
 from dashboard.explore.loaders import run_table_predictor
+from dashboard.plain_text import md, md_list
 from dashboard.views.base import View
 from models.capabilities import PREDICT_ONE
 
@@ -42,18 +43,18 @@ def render(ctx: ExploreContext) -> None:
         help="The same columns as the training file; extra columns are kept and ignored.",
     )
     if upload is None:
-        st.caption("The model reads these columns: " + ", ".join(predictor.columns) + ".")
+        st.caption("The model reads these columns: " + md_list(predictor.columns, quote="") + ".")
         return
     try:
         frame, notes = _scored(ctx, upload)
     except DatasetError as error:
-        st.error(f"Could not score **{upload.name}**: {error}")
+        st.error(f"Could not score **{md(upload.name)}**: {md(error)}")
         return
     for note in notes:
-        st.info(note)
+        st.info(md(note))
     target = ctx.dataset.data.target if ctx.dataset is not None else None
     if target is not None and target in frame.columns:
-        st.caption(f"The file has the target column '{target}': it is kept, not used.")
+        st.caption(f"The file has the target column '{md(target)}': it is kept, not used.")
     st.markdown(
         f"**{len(frame):,} rows scored**"
         + (f" (the first {SHOWN_ROWS} shown)" if len(frame) > SHOWN_ROWS else "")

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.explore.context import ExploreContext
 from dashboard.explore.loaders import run_table_predictor
 from dashboard.figures.classification import class_probabilities_figure
+from dashboard.plain_text import md
 from dashboard.views.base import View
 from dashboard.views.tabular.row_form import column_roles, row_inputs
 from models.capabilities import PREDICT_ONE
@@ -73,8 +74,8 @@ def _show_prediction(ctx: ExploreContext, predictions, test_row: int, key: str) 
         names = results.class_names
         proba = predictions.proba[0]
         best = int(proba.argmax())
-        st.markdown(f"The model predicts **{names[best]}** ({proba[best]:.1%}).")
-        st.caption(f"Test row #{test_row} is in fact '{names[results.y_true[test_row]]}'.")
+        st.markdown(f"The model predicts **{md(names[best])}** ({proba[best]:.1%}).")
+        st.caption(f"Test row #{test_row} is in fact '{md(names[results.y_true[test_row]])}'.")
         st.plotly_chart(class_probabilities_figure(proba, names), key=f"{key}_proba")
         return
     value = float(predictions.values[0])
@@ -102,7 +103,7 @@ def render(ctx: ExploreContext) -> None:
     try:
         predictions = predict_rows(predictor, rows)
     except DatasetError as error:
-        st.warning(str(error))
+        st.warning(md(error))
         return
     _show_prediction(ctx, predictions, test_row, key)
     what_drove_it(ctx, rows, key)

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.explore.context import ExploreContext
 from dashboard.explore.loaders import run_tokenizer, saved_model
 from dashboard.figures.classification import class_probabilities_figure
+from dashboard.plain_text import md
 from dashboard.views.base import View
 from dashboard.views.text.panels import show_attention, show_saliency
 from models.capabilities import PREDICT_ONE, TOKEN_ATTENTION, TOKEN_SALIENCY
@@ -68,7 +69,7 @@ def _sklearn_panel(ctx: ExploreContext, text: str, key: str) -> None:
     _probabilities(ctx, probabilities, key)
     predicted = int(probabilities.argmax())
     terms = tfidf_contributions(pipeline, text, predicted)
-    st.markdown(f"**Terms that weigh most for '{names[predicted]}'** (TF-IDF × coefficient)")
+    st.markdown(f"**Terms that weigh most for '{md(names[predicted])}'** (TF-IDF × coefficient)")
     if not terms:
         st.caption("None of this sentence's terms were seen in training.")
         return
