@@ -20,10 +20,12 @@ ROW_PX, MAX_TYPE_ROWS = 35, 20  # the column-types table shows up to 20 columns 
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _column_types(frame: pd.DataFrame) -> pd.DataFrame:
+def _column_types(ref: str, _frame: pd.DataFrame) -> pd.DataFrame:
+    """Keyed by the dataset's reference (an upload's is its content hash): hashing a
+    million-row frame on every click cost more than the page's own drawing."""
     from data.schema import infer_columns
 
-    return infer_columns(frame)
+    return infer_columns(_frame)
 
 
 def _show_types(types: pd.DataFrame) -> None:
@@ -97,7 +99,7 @@ def render_tabular(dataset: Dataset) -> None:
     rows, cols = frame.shape
     st.markdown(f"**{md(dataset.name)}** — {rows:,} rows × {cols:,} columns")
     st.dataframe(frame.head(50), height=240, key="preview")
-    types = _column_types(frame)
+    types = _column_types(dataset.ref, frame)
     _show_types(types)
     columns = list(frame.columns)
     target = _pick_target(dataset, columns)
