@@ -16,6 +16,10 @@ import re
 # Streamlit's :directives: and $math$) reads as markup anywhere in a line; a backslash
 # before any of them shows it as it is. Brackets suffice to break links and images.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#!|~:$&])")
+# Streamlit's Markdown (GitHub flavour) links bare URLs after escapes are resolved; an
+# invisible word joiner inside "https://" and "www." keeps them text.
+_BARE_LINK = re.compile(r"(?i)\b(https?|ftp|www)(?=\\?:|\.)")
+_WORD_JOINER = "\u2060"
 # What opens a block only at the start of a line: a list item or a numbered one.
 _BLOCK_START = re.compile(r"^([-+]|\d+[.)])(?=\s|$)")
 
@@ -23,6 +27,7 @@ _BLOCK_START = re.compile(r"^([-+]|\d+[.)])(?=\s|$)")
 def md(value: object) -> str:
     """`value` as literal text inside Markdown, on one line (a line break would open a block)."""
     text = _MARKDOWN.sub(r"\\\1", " ".join(str(value).split()))
+    text = _BARE_LINK.sub(lambda m: m.group(1) + _WORD_JOINER, text)
     return _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
 
 

@@ -173,4 +173,6 @@ def test_a_run_parameter_with_markdown_is_shown_as_text_not_as_a_link(explore):
     assert "There is no run" in warning
     rendered = MarkdownIt("commonmark").render(warning)
     assert "<a " not in rendered and "<img" not in rendered
-    assert "[Session expired](https://example.com/phish)" in rendered.replace("&quot;", '"')
+    assert "example.com" not in warning  # a link's parameter that is no run id is not repeated
+    at = open_app(EXPLORE_PAGE, run="20990101-000000-dead")
+    assert "no run '20990101-000000-dead'" in shown(at, "warning")

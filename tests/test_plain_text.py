@@ -30,14 +30,24 @@ def rendered(markdown: str) -> str:
 def test_markdown_renders_the_text_and_no_markup(attack):
     html = rendered(f"Dataset: **{md(attack)}**")
     assert "<a " not in html and "<img" not in html and "<code" not in html
-    assert "<h1" not in html and "<li" not in html and "<ol" not in html and "<blockquote" not in html
+    assert (
+        "<h1" not in html and "<li" not in html and "<ol" not in html and "<blockquote" not in html
+    )
     assert html.count("<strong>") == 1 and "<em>" not in html and "<s>" not in html
     # What a person reads is what they typed (on one line).
     shown = html.replace("<p>", "").replace("</p>", "").replace("<strong>", "")
     shown = shown.replace("</strong>", "").strip()
     import html as htmllib
 
-    assert htmllib.unescape(shown) == "Dataset: " + " ".join(attack.split())
+    assert htmllib.unescape(shown).replace("\u2060", "") == "Dataset: " + " ".join(attack.split())
+
+
+def test_bare_addresses_stay_text_under_github_autolinks():
+    """GitHub-flavoured Markdown links bare URLs; a word joiner keeps them plain."""
+    for address in ("https://example.com/x", "www.example.com", "HTTP://e.com"):
+        text = md(address)
+        assert "://" not in text.replace("\\", "") or "\u2060" in text
+        assert text.replace("\u2060", "").replace("\\", "") == address
 
 
 def test_list_quotes_every_item():

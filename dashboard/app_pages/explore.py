@@ -1,5 +1,7 @@
 """Explore page: look inside one finished run. Deep link: ?run=<id>."""
 
+import re
+
 import streamlit as st
 
 from dashboard.explore.context import load_context
@@ -18,7 +20,10 @@ if not runs:
 ids = [run.id for run in runs]
 wanted = st.query_params.get("run")
 if wanted and wanted not in ids:
-    st.warning(f"There is no run '{md(wanted)}' with results; showing the latest instead.")
+    # Only something shaped like a run id is repeated back: a link's parameter is not text
+    # this app should show people.
+    named = f" '{md(wanted)}'" if re.fullmatch(r"[\w-]{1,40}", wanted) else ""
+    st.warning(f"There is no run{named} with results; showing the latest instead.")
 run_id = pick_run(runs, "explore_run", wanted if wanted in ids else ids[0])
 run = runs[ids.index(run_id)]
 st.query_params["run"] = run.id
