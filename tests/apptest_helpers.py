@@ -89,3 +89,12 @@ def shown(at: AppTest, element: str) -> str:
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
     """The first table with `column` (AppTest does not expose a dataframe's key)."""
     return next(table.value for table in at.dataframe if column in table.value.columns)
+
+
+def upload(at: AppTest, name: str, payload: bytes) -> AppTest:
+    at.radio(key="data_source").set_value("Upload a CSV table").run()
+    return at.file_uploader(key="csv_upload").set_value((name, payload, "text/csv")).run()
+
+
+def errors(at: AppTest) -> str:
+    return " ".join(element.value for element in at.error)

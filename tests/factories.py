@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 
@@ -32,3 +34,28 @@ def train_now(store: RunStore, spec: RunSpec) -> str:
     run_id = store.create_run(spec, dataset_name=spec.dataset, status="running")
     execute(store, run_id)
     return run_id
+
+
+# A run that finishes at once, and one that trains long enough to be caught running.
+FAST = RunSpec("builtin:iris", "logreg", {})
+SLOW_MLP = RunSpec(
+    "builtin:digits",
+    "mlp",
+    {
+        "epochs": 200,
+        "batch_size": 8,
+        "hidden_layers": 2,
+        "hidden_units": 64,
+        "validation_split": 0.2,
+    },
+)
+
+
+def wait_for(predicate, timeout: float = 90.0, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

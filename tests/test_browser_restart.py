@@ -13,7 +13,7 @@ import pytest
 
 from models.store import RunStore
 from tests.conftest import free_port, server_log, start_app, stop_app, wait_for_health
-from tests.test_jobs import FAST, SLOW_MLP, wait_for
+from tests.factories import FAST, SLOW_MLP, wait_for
 
 pytestmark = pytest.mark.browser
 

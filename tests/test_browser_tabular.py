@@ -9,8 +9,7 @@ import signal
 import pytest
 
 from models.store import RunStore
-from tests.factories import blobs_csv
-from tests.test_jobs import wait_for
+from tests.factories import blobs_csv, wait_for
 
 pytestmark = pytest.mark.browser
 EPOCHS = 500  # far more than a run gets through before it is cancelled

@@ -13,8 +13,8 @@ import data.csv_loader
 import data.dataset_store
 from dashboard.services import DatasetCache, dataset_bytes
 from data.dataset import Dataset, ImageData, TabularData
+from tests.apptest_helpers import errors, open_app, upload
 from tests.factories import blobs_csv
-from tests.test_pages_tabular import errors, open_app, upload
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from models.jobs import JobManager
 from models.processes import ProcessId
 from models.store import RunStore
 from tests.conftest import ROOT
-from tests.test_jobs import FAST, SLOW_MLP, wait_for
+from tests.factories import FAST, SLOW_MLP, wait_for
 
 
 @pytest.fixture

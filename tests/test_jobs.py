@@ -6,7 +6,6 @@ import os
 import signal
 import sqlite3
 import threading
-import time
 
 import pytest
 
@@ -15,29 +14,7 @@ from models.jobs import CANCEL_GRACE_S, JobManager
 from models.spec import RunSpec
 from models.store import RunStore
 from tests import spawned
-
-FAST = RunSpec("builtin:iris", "logreg", {})
-SLOW_MLP = RunSpec(
-    "builtin:digits",
-    "mlp",
-    {
-        "epochs": 200,
-        "batch_size": 8,
-        "hidden_layers": 2,
-        "hidden_units": 64,
-        "validation_split": 0.2,
-    },
-)
-
-
-def wait_for(predicate, timeout: float = 90.0, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s")
+from tests.factories import FAST, SLOW_MLP, wait_for
 
 
 @pytest.fixture

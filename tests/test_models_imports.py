@@ -9,7 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-MODELS = Path(__file__).resolve().parents[1] / "models"
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "models"
 
 
 def _module_name(path: Path) -> str:
@@ -71,3 +72,16 @@ def test_models_never_import_the_ui():
             if name.split(".")[0] in ("dashboard", "app", "streamlit")
         }
         assert not above, f"{path.name} imports {sorted(above)}"
+
+
+def test_test_files_share_helpers_through_helper_modules_not_each_other():
+    """A test file imported by another runs its module-level code and fixtures twice, and a
+    helper moved with its tests breaks files nobody opened: shared helpers live in
+    tests/factories.py, tests/apptest_helpers.py and the other non-test modules."""
+    offenders = [
+        f"{path.name}: {line.strip()}"
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.lstrip().startswith(("from tests.test_", "import tests.test_"))
+    ]
+    assert not offenders, offenders

@@ -15,21 +15,14 @@ from tests.apptest_helpers import (
     ROOT,
     RUNS_PAGE,
     TRAIN_PAGE,
+    errors,
     open_app,
     open_explore,
     open_tab,
     tab_labels,
+    upload,
 )
 from tests.factories import blobs_csv, train_now
-
-
-def upload(at: AppTest, name: str, payload: bytes) -> AppTest:
-    at.radio(key="data_source").set_value("Upload a CSV table").run()
-    return at.file_uploader(key="csv_upload").set_value((name, payload, "text/csv")).run()
-
-
-def errors(at: AppTest) -> str:
-    return " ".join(element.value for element in at.error)
 
 
 def test_first_page_renders_without_tensorflow_umap_or_pandas(tmp_path):
