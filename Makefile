@@ -26,7 +26,7 @@ run: $(RUNTIME_STAMP)
 
 test: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --durations=25
 
 bench: $(RUNTIME_STAMP)
 	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
