@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 _MODULES = [
     "curves",
     "classification",
+    "evaluation.roc",
+    "evaluation.threshold",
+    "evaluation.calibration",
     "regression",
     "embedding.view",
     "tabular.try_row",

@@ -1,0 +1,34 @@
+"""The ROC, precision-recall and reliability figures draw what models.evaluation computed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dashboard.figures.evaluation import Mark, pr_figure, reliability_figure, roc_figure
+from models.evaluation.calibration import reliability
+from models.evaluation.curves import roc_curves
+
+
+def test_roc_hover_shows_each_points_threshold_and_the_legend_its_auc():
+    y = np.array([0, 0, 1, 1])
+    proba = np.array([[0.9, 0.1], [0.6, 0.4], [0.65, 0.35], [0.2, 0.8]])
+    (curve,) = roc_curves(y, proba, ["a", "b"])
+    fig = roc_figure([curve], [Mark("threshold 0.50", 0.0, 0.5, 0.5)])
+    trace = next(t for t in fig.data if t.name.startswith("b"))
+    assert trace.name == "b (0.750)"
+    assert list(trace.customdata) == ["above every score", "0.800", "0.400", "0.350", "0.100"]
+    assert any(t.name == "threshold 0.50" and t.mode == "markers" for t in fig.data)
+
+
+def test_empty_curves_say_why():
+    assert "single class" in roc_figure([]).layout.annotations[0].text
+    assert "single class" in pr_figure([]).layout.annotations[0].text
+
+
+def test_reliability_figure_puts_counts_on_a_second_axis():
+    y = np.array([1, 0, 0, 0, 1, 1, 0, 0])
+    p = np.array([0.25] * 4 + [0.95] * 4)
+    fig = reliability_figure(reliability(y, np.stack([1 - p, p], 1), ["n", "y"]))
+    bars = next(t for t in fig.data if t.type == "bar")
+    assert list(bars.y) == [4, 4] and bars.yaxis == "y2"
+    assert "0.225" in fig.layout.title.text
