@@ -1,0 +1,122 @@
+"""Cross-validation: folds that test every row once, refused ks, and a group trained by one
+worker process, fold after fold, each fold its own run."""
+
+from __future__ import annotations
+
+import joblib
+import numpy as np
+import pytest
+
+from data.builtin_tabular import iris
+from data.dataset import DatasetError
+from data.folds import check_folds, class_labels, fold_indices
+from models import groups
+from models.artifacts import load_results
+from models.crossval.runner import continue_group
+from models.crossval.submit import submit_crossval
+from models.spec import RunSpec
+from models.store import RunStore
+from models.worker import execute
+from tests.test_jobs import wait_for
+
+
+def test_stratified_folds_test_every_row_once_and_keep_class_shares():
+    labels = np.array(["a"] * 30 + ["b"] * 15)
+    tested = []
+    for fold in range(5):
+        train, test = fold_indices(labels, 5, fold, seed=3)
+        assert not set(train) & set(test) and len(train) + len(test) == 45
+        assert (labels[test] == "a").sum() == 6 and (labels[test] == "b").sum() == 3
+        tested.extend(test)
+    assert sorted(tested) == list(range(45))
+    assert np.array_equal(fold_indices(labels, 5, 2, 3)[1], fold_indices(labels, 5, 2, 3)[1])
+
+
+def test_k_larger_than_the_smallest_class_is_refused_naming_it():
+    labels = np.array(["big"] * 50 + ["rare"] * 4)
+    with pytest.raises(DatasetError, match="Class 'rare' has only 4 row") as refused:
+        check_folds(labels, 5, len(labels))
+    assert "at most 4 folds" in str(refused.value)
+    check_folds(labels, 4, len(labels))
+    with pytest.raises(DatasetError, match="between 3 and 10"):
+        check_folds(labels, 11, len(labels))
+    check_folds(None, 10, 100)  # regression: plain folds, no class to fill
+
+
+def test_regression_tables_have_no_labels_to_stratify_by():
+    from data.builtin_tabular import diabetes
+
+    assert class_labels(diabetes()) is None
+    assert set(class_labels(iris())) == {"setosa", "versicolor", "virginica"}
+
+
+def test_submit_refuses_before_queueing_anything(tmp_path):
+    store = RunStore(tmp_path)
+    labels = np.array(["x"] * 20 + ["y"] * 2)
+    with pytest.raises(DatasetError, match="'y'"):
+        submit_crossval(store, RunSpec("builtin:iris", "logreg"), 3, labels, len(labels))
+    assert store.list_runs() == [] and groups.list_groups(store) == []
+
+
+def test_one_worker_trains_every_fold_each_with_preprocessing_fitted_on_its_training_rows(
+    tmp_path,
+):
+    store = RunStore(tmp_path)
+    data = iris()
+    gid, ids = submit_crossval(
+        store, RunSpec("builtin:iris", "logreg", {"C": 1.0}), 3, class_labels(data), 150, "Iris"
+    )
+    assert [r.id for r in groups.members(store, gid)] == ids
+    first = store.claim_next_queued()
+    assert first == ids[0]
+    execute(store, first)
+    assert continue_group(store, first) == ids[1:]
+    runs = [store.get(i) for i in ids]
+    assert {r.status for r in runs} == {"succeeded"}
+    assert len({r.pid for r in runs}) == 1, "all folds trained in this one process"
+    tested = np.concatenate([load_results(store.run_dir(i)).test_index for i in ids])
+    assert sorted(tested) == list(range(150))
+    features = data.frame.drop(columns=[data.target]).to_numpy(float)
+    for run_id in ids:
+        test = load_results(store.run_dir(run_id)).test_index
+        train = np.setdiff1d(np.arange(150), test)
+        scaler_means = _numeric_means(joblib.load(store.run_dir(run_id) / "preprocessor.joblib"))
+        assert scaler_means == pytest.approx(features[train].mean(axis=0))
+        assert scaler_means != pytest.approx(features.mean(axis=0))
+    assert "roc_auc" in runs[0].final_metrics
+
+
+def _numeric_means(preprocessor) -> np.ndarray:
+    """The StandardScaler's means inside the fitted ColumnTransformer's numeric pipeline."""
+    for _, transformer, _ in preprocessor.transformers_:
+        steps = getattr(transformer, "named_steps", {})
+        for step in steps.values():
+            if hasattr(step, "mean_"):
+                return step.mean_
+    raise AssertionError("no scaler in the preprocessor")
+
+
+def test_a_job_manager_runs_a_group_in_one_process_and_cancel_stops_the_rest(tmp_path):
+    from models.jobs import JobManager
+
+    store = RunStore(tmp_path / "ws")
+    manager = JobManager(store, concurrency=1, poll_s=0.1, embedding_service=False)
+    try:
+        labels = class_labels(iris())
+        gid, ids = submit_crossval(store, RunSpec("builtin:iris", "logreg"), 4, labels, 150)
+        wait_for(lambda: groups.group_status(groups.members(store, gid)) == "succeeded", 120)
+        assert len({store.get(i).pid for i in ids}) == 1
+        slow = RunSpec("builtin:digits", "mlp", {"epochs": 200, "batch_size": 8})
+        gid2, ids2 = submit_crossval(store, slow, 3, class_labels_digits(), 1797)
+        wait_for(lambda: store.get(ids2[0]).status == "running" and store.get(ids2[0]).epoch >= 1)
+        groups.cancel_group(store, gid2)
+        wait_for(lambda: not any(r.active for r in groups.members(store, gid2)), 60)
+        assert [store.get(i).status for i in ids2] == ["cancelled"] * 3
+    finally:
+        manager.shutdown()
+
+
+def class_labels_digits() -> np.ndarray:
+    from data.builtin_tabular import digits_table
+
+    return class_labels(digits_table())
