@@ -73,3 +73,12 @@ def class_labels(data: Data, task: str | None = None) -> np.ndarray | None:
     if checked.task == "regression":
         return None
     return checked.frame[data.target].astype(str).to_numpy()
+
+
+def row_count(data: Data) -> int:
+    if getattr(data, "streamed", False):
+        raise DatasetError(
+            "Cross-validation needs a table loaded in memory; a table read from disk is split "
+            "by a hash of its rows. Train it with a test split instead."
+        )
+    return len(data.frame) if data.kind == "tabular" else len(data.labels)

@@ -26,6 +26,7 @@ _MODULES = [
     "evaluation.roc",
     "evaluation.threshold",
     "evaluation.calibration",
+    "evaluation.crossval",
     "regression",
     "embedding.view",
     "tabular.try_row",
