@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from dashboard.figures.evaluation import Mark, pr_figure, reliability_figure, roc_figure
 from models.evaluation.calibration import reliability
@@ -32,3 +33,30 @@ def test_reliability_figure_puts_counts_on_a_second_axis():
     bars = next(t for t in fig.data if t.type == "bar")
     assert list(bars.y) == [4, 4] and bars.yaxis == "y2"
     assert "0.225" in fig.layout.title.text
+
+
+def test_fold_figures_show_every_fold_and_the_mean_with_its_spread():
+    from dashboard.figures.crossval import fold_roc_figure, fold_scores_figure
+    from models.evaluation.curves import Curve
+    from models.evaluation.folds import mean_roc, metric_spread
+
+    rows = metric_spread([{"accuracy": 0.9, "mae": None}, {"accuracy": 0.8}, {"accuracy": 1.0}])
+    assert [r["metric"] for r in rows] == ["accuracy"]  # no fold scored mae
+    assert rows[0]["mean"] == pytest.approx(0.9) and rows[0]["std"] == pytest.approx(0.1)
+    fig = fold_scores_figure(rows, ["fold 1", "fold 2", "fold 3"])
+    points = [t for t in fig.data if t.name.startswith("fold")]
+    assert sorted(t.y[0] for t in points) == pytest.approx([0.8, 0.9, 1.0])
+    mean_trace = next(t for t in fig.data if t.name == "mean ± std")
+    assert mean_trace.error_y.array[0] == pytest.approx(0.1)
+
+    nan = np.full(2, np.nan)
+    folds = [
+        Curve("fold 1", np.array([0.0, 1.0]), np.array([0.0, 1.0]), nan, 0.5),
+        Curve("fold 2", np.array([0.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0]), np.full(3, 0.5), 1.0),
+    ]
+    mean, spread = mean_roc(folds)
+    assert mean.area == pytest.approx(0.75)
+    assert np.interp(0.5, mean.x, mean.y) == pytest.approx(0.75)
+    assert np.interp(0.5, mean.x, spread) == pytest.approx(0.25)
+    names = [t.name for t in fold_roc_figure(folds, mean, spread).data]
+    assert "fold 1 (AUC 0.500)" in names and "mean (AUC 0.750 ± 0.354)" in names

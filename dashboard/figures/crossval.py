@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from dashboard.figures.evaluation import reference_line, square_axes
 from dashboard.figures.style import (
     ACCENT_COLOR,
-    MUTED_COLOR,
     apply_layout,
     message_figure,
     qualitative_palette,
@@ -83,40 +83,31 @@ def fold_roc_figure(folds: Sequence[Curve], mean: Curve, spread: np.ndarray) -> 
             hoverinfo="skip",
         )
     )
-    line = {"color": MUTED_COLOR, "dash": "dash", "width": 1}
-    fig.add_trace(
-        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line=line, hoverinfo="skip")
-    )
+    fig.add_trace(reference_line([0, 1], [0, 1], "chance"))
     for curve, color in zip(folds, qualitative_palette(len(folds)), strict=True):
-        fig.add_trace(
-            go.Scatter(
-                x=curve.x,
-                y=curve.y,
-                mode="lines",
-                name=f"{curve.label} (AUC {curve.area:.3f})",
-                line={"color": color, "width": 1},
-                opacity=0.7,
-                hovertemplate=f"{curve.label}<br>FPR %{{x:.3f}}<br>TPR %{{y:.3f}}<extra></extra>",
-            )
-        )
+        name = f"{curve.label} (AUC {curve.area:.3f})"
+        fig.add_trace(_roc_line(curve, name, {"color": color, "width": 1}, 0.7))
     areas = np.array([c.area for c in folds])
     std = float(np.std(areas, ddof=1)) if len(areas) > 1 else 0.0
-    fig.add_trace(
-        go.Scatter(
-            x=mean.x,
-            y=mean.y,
-            mode="lines",
-            name=f"mean (AUC {mean.area:.3f} ± {std:.3f})",
-            line={"color": ACCENT_COLOR, "width": 3},
-            hovertemplate="mean<br>FPR %{x:.3f}<br>TPR %{y:.3f}<extra></extra>",
-        )
-    )
+    name = f"mean (AUC {mean.area:.3f} ± {std:.3f})"
+    fig.add_trace(_roc_line(mean, name, {"color": ACCENT_COLOR, "width": 3}, 1.0))
     apply_layout(
         fig,
         title="ROC per fold and their mean",
         height=420,
         legend={"y": 0.02, "yanchor": "bottom", "x": 0.98, "xanchor": "right"},
     )
-    fig.update_xaxes(title_text="false positive rate", range=[-0.01, 1.01])
-    fig.update_yaxes(title_text="true positive rate", range=[-0.01, 1.02])
+    square_axes(fig, "false positive rate", "true positive rate")
     return fig
+
+
+def _roc_line(curve: Curve, name: str, line: dict, opacity: float) -> go.Scatter:
+    return go.Scatter(
+        x=curve.x,
+        y=curve.y,
+        mode="lines",
+        name=name,
+        line=line,
+        opacity=opacity,
+        hovertemplate=f"{curve.label}<br>FPR %{{x:.3f}}<br>TPR %{{y:.3f}}<extra></extra>",
+    )

@@ -90,13 +90,13 @@ def _marks(fig: go.Figure, marks: Sequence[Mark]) -> None:
         )
 
 
-def _reference_line(x: list[float], y: list[float], name: str) -> go.Scatter:
+def reference_line(x: list[float], y: list[float], name: str) -> go.Scatter:
     """A thin dashed line a model is judged against (chance, perfect calibration)."""
     line = {"color": MUTED_COLOR, "dash": "dash", "width": 1}
     return go.Scatter(x=x, y=y, mode="lines", name=name, line=line, hoverinfo="skip")
 
 
-def _square(fig: go.Figure, x_title: str, y_title: str) -> None:
+def square_axes(fig: go.Figure, x_title: str, y_title: str) -> None:
     fig.update_xaxes(title_text=x_title, range=[-0.01, 1.01], constrain="domain")
     fig.update_yaxes(title_text=y_title, range=[-0.01, 1.02])
 
@@ -106,7 +106,7 @@ def roc_figure(curves: Sequence[Curve], marks: Sequence[Mark] = (), title: str =
     if not curves:
         return message_figure("No ROC curve: the test split has a single class", title="ROC")
     fig = go.Figure()
-    fig.add_trace(_reference_line([0, 1], [0, 1], "chance (0.5)"))
+    fig.add_trace(reference_line([0, 1], [0, 1], "chance (0.5)"))
     _curve_traces(fig, curves, "false positive rate", "true positive rate")
     _marks(fig, marks)
     apply_layout(
@@ -115,7 +115,7 @@ def roc_figure(curves: Sequence[Curve], marks: Sequence[Mark] = (), title: str =
         height=420,
         legend={"y": 0.02, "yanchor": "bottom", "x": 0.98, "xanchor": "right"},
     )
-    _square(fig, "false positive rate", "true positive rate (recall)")
+    square_axes(fig, "false positive rate", "true positive rate (recall)")
     return fig
 
 
@@ -130,7 +130,7 @@ def pr_figure(
         )
     fig = go.Figure()
     if prevalence is not None:
-        line = _reference_line([0, 1], [prevalence] * 2, f"chance ({prevalence:.3f})")
+        line = reference_line([0, 1], [prevalence] * 2, f"chance ({prevalence:.3f})")
         fig.add_trace(line)
     _curve_traces(fig, curves, "recall", "precision")
     _marks(fig, marks)
@@ -140,7 +140,7 @@ def pr_figure(
         height=420,
         legend={"y": 0.02, "yanchor": "bottom", "x": 0.02, "xanchor": "left"},
     )
-    _square(fig, "recall", "precision")
+    square_axes(fig, "recall", "precision")
     return fig
 
 
@@ -165,7 +165,7 @@ def reliability_figure(bins: Reliability) -> go.Figure:
             "%{y:,} rows<extra></extra>",
         )
     )
-    fig.add_trace(_reference_line([0, 1], [0, 1], "perfectly calibrated"))
+    fig.add_trace(reference_line([0, 1], [0, 1], "perfectly calibrated"))
     fig.add_trace(
         go.Scatter(
             x=bins.predicted,
