@@ -32,6 +32,8 @@ def test_reliability_figure_puts_counts_on_a_second_axis():
     fig = reliability_figure(reliability(y, np.stack([1 - p, p], 1), ["n", "y"]))
     bars = next(t for t in fig.data if t.type == "bar")
     assert list(bars.y) == [4, 4] and bars.yaxis == "y2"
+    assert fig.layout.yaxis2.range is None, "the counts' axis fits the counts, not 0-1"
+    assert list(fig.layout.yaxis.range) == [0, 1.02]
     assert "0.225" in fig.layout.title.text
 
 

@@ -63,7 +63,9 @@ def fold_scores_figure(rows: Sequence[dict], fold_labels: Sequence[str]) -> go.F
             col=column,
         )
         fig.update_xaxes(visible=False, range=[-0.4, 0.6], row=1, col=column)
-    return apply_layout(fig, title="Scores per fold (points) and their mean ± std", height=360)
+    apply_layout(fig, title="Scores per fold (points) and their mean ± std", height=380)
+    fig.update_layout(margin={"t": 80})  # the title above the panels' own titles
+    return fig
 
 
 def fold_roc_figure(folds: Sequence[Curve], mean: Curve, spread: np.ndarray) -> go.Figure:

@@ -96,6 +96,15 @@ def reference_line(x: list[float], y: list[float], name: str) -> go.Scatter:
     return go.Scatter(x=x, y=y, mode="lines", name=name, line=line, hoverinfo="skip")
 
 
+def legend_below(fig: go.Figure) -> go.Figure:
+    """For a narrow column: the legend under the plot, where it covers no curve."""
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"},
+        height=500,
+    )
+    return fig
+
+
 def square_axes(fig: go.Figure, x_title: str, y_title: str) -> None:
     fig.update_xaxes(title_text=x_title, range=[-0.01, 1.01], constrain="domain")
     fig.update_yaxes(title_text=y_title, range=[-0.01, 1.02])
@@ -192,5 +201,5 @@ def reliability_figure(bins: Reliability) -> go.Figure:
         legend={"y": 0.98, "yanchor": "top", "x": 0.02, "xanchor": "left"},
     )
     fig.update_xaxes(title_text=f"mean predicted {bins.what}", range=[0, 1])
-    fig.update_yaxes(title_text="observed frequency", range=[0, 1.02])
+    fig.layout.yaxis.update(title_text="observed frequency", range=[0, 1.02])  # not the counts
     return fig

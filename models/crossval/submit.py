@@ -44,7 +44,7 @@ def submit_crossval(
         store.create_run(
             replace(spec, folds=int(k), fold=fold),
             dataset_name=dataset_name,
-            name=f"{title} · fold {fold + 1}/{k}",
+            name=f"{name.strip() or f'{k}-fold CV'} · fold {fold + 1}/{k}",
             tags=tags,
             group=(group_id, fold),
         )

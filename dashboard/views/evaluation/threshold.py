@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.explore.context import ExploreContext
 from dashboard.figures.classification import confusion_matrix_figure
-from dashboard.figures.evaluation import Mark, pr_figure, roc_figure
+from dashboard.figures.evaluation import Mark, legend_below, pr_figure, roc_figure
 from dashboard.figures.style import MUTED_COLOR
 from dashboard.views.base import View
 from models.capabilities import PROBABILITIES
@@ -77,8 +77,10 @@ def render(ctx: ExploreContext) -> None:
     matrix = confusion_matrix_figure(now.confusion, [other, positive])
     matrix.update_layout(title={"text": f"Confusion at {chosen:.2f}"}, dragmode=False)
     left.plotly_chart(matrix, key="threshold_confusion")
-    middle.plotly_chart(roc_figure([roc], roc_marks), key="threshold_roc")
-    right.plotly_chart(pr_figure([pr], float(truth.mean()), pr_marks), key="threshold_pr")
+    roc_chart = legend_below(roc_figure([roc], roc_marks))
+    middle.plotly_chart(roc_chart, key="threshold_roc")
+    pr_chart = legend_below(pr_figure([pr], float(truth.mean()), pr_marks))
+    right.plotly_chart(pr_chart, key="threshold_pr")
 
 
 VIEW = View(
