@@ -3,6 +3,8 @@ worker process, fold after fold, each fold its own run."""
 
 from __future__ import annotations
 
+import time
+
 import joblib
 import numpy as np
 import pytest
@@ -120,3 +122,27 @@ def class_labels_digits() -> np.ndarray:
     from data.builtin_tabular import digits_table
 
     return class_labels(digits_table())
+
+
+def test_a_fold_the_group_worker_took_over_is_stopped_by_a_cancel_even_mid_fit(tmp_path):
+    """Fold 2 trains in the first fold's process, which the job manager does not know runs
+    it: a scikit-learn fit cannot stop by itself, so that process closes it after the grace."""
+    from models.crossval.runner import CANCEL_GRACE_S
+    from models.jobs import JobManager
+
+    store = RunStore(tmp_path / "ws")
+    manager = JobManager(store, concurrency=1, poll_s=0.1, embedding_service=False)
+    try:
+        slow = RunSpec("builtin:digits", "random_forest", {"n_estimators": 1500})
+        gid, ids = submit_crossval(store, slow, 3, class_labels_digits(), 1797)
+        wait_for(lambda: store.get(ids[1]).phase == "training", 240)
+        first = store.get(ids[0])
+        assert first.status == "succeeded"
+        groups.cancel_group(store, gid)
+        asked = time.monotonic()
+        wait_for(lambda: not any(r.active for r in groups.members(store, gid)), 60)
+        assert [store.get(i).status for i in ids] == ["succeeded", "cancelled", "cancelled"]
+        assert time.monotonic() - asked < CANCEL_GRACE_S + 30
+        assert store.get(ids[1]).pid == first.pid, "fold 2 trained in fold 1's process"
+    finally:
+        manager.shutdown()

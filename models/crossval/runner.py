@@ -46,12 +46,22 @@ def continue_group(store: RunStore, run_id: str) -> list[str]:
             continue  # another worker took it
         watch = _CancelWatch(store, fold_id)
         watch.start()
+        _forget_last_model()
         try:
             execute(store, fold_id)
         finally:
             watch.done.set()
         trained.append(fold_id)
     return trained
+
+
+def _forget_last_model() -> None:
+    """Keras keeps every model built in a process in its graph state; the next fold needs
+    none of the last one's."""
+    import sys
+
+    if "keras" in sys.modules:
+        sys.modules["keras"].backend.clear_session()
 
 
 class _CancelWatch(threading.Thread):
