@@ -146,3 +146,29 @@ def test_a_fold_the_group_worker_took_over_is_stopped_by_a_cancel_even_mid_fit(t
         assert store.get(ids[1]).pid == first.pid, "fold 2 trained in fold 1's process"
     finally:
         manager.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("ref", "model", "params"),
+    [
+        ("builtin:digits-images", "pixel_logreg", {}),
+        ("builtin:chinese_reviews", "tfidf_logreg", {}),
+        ("builtin:wine", "mlp", {"epochs": 2}),
+    ],
+)
+def test_every_kind_of_data_tests_a_fold_on_exactly_that_folds_rows(tmp_path, ref, model, params):
+    from data.registry import load_dataset
+
+    store = RunStore(tmp_path)
+    data = load_dataset(ref, tmp_path).data
+    labels = class_labels(data)
+    k = 3
+    gid, ids = submit_crossval(store, RunSpec(ref, model, params), k, labels, len(labels))
+    store.claim_queued(ids[1])
+    execute(store, ids[1])
+    run = store.get(ids[1])
+    assert run.status == "succeeded", run.error
+    tested = load_results(store.run_dir(ids[1])).test_index
+    classes = np.unique(labels, return_inverse=True)[1]
+    expected = fold_indices(classes, k, 1, seed=0)[1]
+    assert len(tested) == len(expected) and np.array_equal(np.sort(tested), expected)
