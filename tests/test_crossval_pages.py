@@ -121,11 +121,13 @@ def test_runs_page_shows_a_group_as_one_row_that_opens_into_its_folds(trained):
         row = table[table["id"] == gid].iloc[0]
         assert row["status"] == "succeeded" and row["progress"] == "3 of 3 folds done"
         assert row["metric"].startswith("accuracy ") and "±" in row["metric"]
-        panel = next(e for e in at.expander if "accuracy" in e.label)
-        assert "cross-validation" in panel.label
+        name = groups.get_group(store, gid).name
+        panel = next(e for e in at.expander if name in e.label)
+        assert panel.label == f"**{name}** · cross-validation · 3 folds"
         at.session_state[f"group_panel_{gid}"] = True
         at.run()
         text = shown(at, "markdown")
+        assert "succeeded · 3 of 3 folds done · accuracy " in text
         assert all(f"fold {i} · " in text for i in (1, 2, 3))
         at.button(key=f"delete_group_{gid}").click().run()
         assert not any(store.get(i) for i in ids) and groups.get_group(store, gid) is None

@@ -195,6 +195,8 @@ def reliability_figure(bins: Reliability) -> go.Figure:
             "overlaying": "y",
             "side": "right",
             "title": {"text": "rows per bin"},
+            "tickmode": "auto",
+            "tickformat": "d",
             "showgrid": False,
             "rangemode": "tozero",
         },
