@@ -45,6 +45,7 @@ def test_fold_figures_show_every_fold_and_the_mean_with_its_spread():
     rows = metric_spread([{"accuracy": 0.9, "mae": None}, {"accuracy": 0.8}, {"accuracy": 1.0}])
     assert [r["metric"] for r in rows] == ["accuracy"]  # no fold scored mae
     assert rows[0]["mean"] == pytest.approx(0.9) and rows[0]["std"] == pytest.approx(0.1)
+    assert metric_spread([{"accuracy": 0.9}])[0]["std"] is None  # no spread from one fold
     fig = fold_scores_figure(rows, ["fold 1", "fold 2", "fold 3"])
     points = [t for t in fig.data if t.name.startswith("fold")]
     assert sorted(t.y[0] for t in points) == pytest.approx([0.8, 0.9, 1.0])

@@ -14,8 +14,8 @@ from models.evaluation.curves import GRID, Curve, macro_roc
 
 
 def metric_spread(fold_metrics: Sequence[Mapping[str, float | None]]) -> list[dict[str, object]]:
-    """One row per metric any fold recorded: mean, std and the folds' own values (None for a
-    fold without it), in the order the metrics first appear."""
+    """One row per metric any fold recorded: mean, std (None while one fold has it) and the
+    folds' own values (None for a fold without it), in the order the metrics first appear."""
     names = list(dict.fromkeys(name for metrics in fold_metrics for name in metrics))
     rows = []
     for name in names:
@@ -23,7 +23,7 @@ def metric_spread(fold_metrics: Sequence[Mapping[str, float | None]]) -> list[di
         scored = np.array([v for v in values if v is not None], dtype=float)
         if not len(scored):
             continue
-        std = float(np.std(scored, ddof=1)) if len(scored) > 1 else 0.0
+        std = float(np.std(scored, ddof=1)) if len(scored) > 1 else None  # none from one fold
         rows.append({"metric": name, "mean": float(scored.mean()), "std": std, "folds": values})
     return rows
 

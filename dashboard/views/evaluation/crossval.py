@@ -14,6 +14,7 @@ from models.groups import CROSSVAL, members
 from models.run_record import Run
 
 HIDDEN_METRICS = ("fit_seconds", "train_samples_per_s")  # speeds, not scores
+POLL_S = 2.0
 
 
 def _in_crossval(ctx: ExploreContext) -> bool:
@@ -24,12 +25,18 @@ def fold_label(run: Run) -> str:
     return f"fold {(run.group_index or 0) + 1}"
 
 
+def spread_text(row: dict) -> str:
+    if row["std"] is None:
+        return f"{row['mean']:.4f} (one fold so far)"
+    return f"{row['mean']:.4f} ± {row['std']:.4f}"
+
+
 def _spread_table(rows: list[dict], labels: list[str]) -> None:
     st.dataframe(
         [
             {
                 "metric": row["metric"],
-                "mean ± std": f"{row['mean']:.4f} ± {row['std']:.4f}",
+                "mean ± std": spread_text(row),
                 **dict(zip(labels, row["folds"], strict=True)),
             }
             for row in rows
@@ -71,10 +78,26 @@ def _roc(store, finished: list[Run]) -> None:
 
 def render(ctx: ExploreContext) -> None:
     from dashboard.services import get_store
+
+    runs = members(get_store(), ctx.group.id)
+    if any(run.active for run in runs):
+        _live(ctx)  # folds still training: redrawn as they finish
+    else:
+        _draw(ctx, runs)
+
+
+@st.fragment(run_every=POLL_S)
+def _live(ctx: ExploreContext) -> None:
+    from dashboard.services import get_store
+
+    _draw(ctx, members(get_store(), ctx.group.id))
+
+
+def _draw(ctx: ExploreContext, runs: list[Run]) -> None:
+    from dashboard.services import get_store
     from models.evaluation.folds import metric_spread
 
     store = get_store()
-    runs = members(store, ctx.group.id)
     finished = [run for run in runs if run.status == "succeeded"]
     k = ctx.group.settings.get("k", len(runs))
     st.markdown(f"**{ctx.group.name}** — {len(finished)} of {k} folds finished")
