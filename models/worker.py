@@ -54,7 +54,7 @@ def run_job(workspace: str, run_id: str) -> None:
     execute(store, run_id)
     from models.crossval.runner import continue_group
 
-    continue_group(store, run_id)  # a cross-validation's next folds, in this process
+    continue_group(store, run_id, execute)  # a cross-validation's next folds, in this process
 
 
 def execute(store: RunStore, run_id: str) -> str:

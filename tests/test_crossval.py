@@ -72,7 +72,7 @@ def test_one_worker_trains_every_fold_each_with_preprocessing_fitted_on_its_trai
     first = store.claim_next_queued()
     assert first == ids[0]
     execute(store, first)
-    assert continue_group(store, first) == ids[1:]
+    assert continue_group(store, first, execute) == ids[1:]
     runs = [store.get(i) for i in ids]
     assert {r.status for r in runs} == {"succeeded"}
     assert len({r.pid for r in runs}) == 1, "all folds trained in this one process"

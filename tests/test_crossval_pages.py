@@ -34,7 +34,7 @@ def train_group(store: RunStore, spec: RunSpec, k: int, labels, rows: int) -> tu
     gid, ids = submit_crossval(store, spec, k, labels, rows, "data")
     first = store.claim_next_queued()
     execute(store, first)
-    continue_group(store, first)
+    continue_group(store, first, execute)
     return gid, ids
 
 

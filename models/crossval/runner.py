@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 
 from models.groups import CROSSVAL, get_group, members
 from models.store import RunStore
@@ -30,10 +31,11 @@ def next_queued_fold(store: RunStore, group_id: str) -> str | None:
     return next((run.id for run in members(store, group_id) if run.status == "queued"), None)
 
 
-def continue_group(store: RunStore, run_id: str) -> list[str]:
-    """Train the rest of `run_id`'s cross-validation here; returns the folds trained."""
-    from models.worker import execute
-
+def continue_group(
+    store: RunStore, run_id: str, execute: Callable[[RunStore, str], str]
+) -> list[str]:
+    """Train the rest of `run_id`'s cross-validation here with `execute` (the worker's, passed
+    in so the worker and this module do not import each other); returns the folds trained."""
     run = store.get(run_id)
     if run is None or run.group_id is None:
         return []
