@@ -19,3 +19,20 @@ def split_indices(
             strata = labels
     train, test = train_test_split(index, test_size=test_size, random_state=seed, stratify=strata)
     return np.sort(train), np.sort(test)
+
+
+def split_rows(
+    labels: np.ndarray,
+    test_size: float,
+    seed: int,
+    fold: tuple[int, int] | None = None,
+    stratify: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A run's (training rows, test rows): fold (index, k) of a cross-validation when it is
+    one, else the hold-out split of `test_size`."""
+    if fold is None:
+        return split_indices(labels, test_size, seed, stratify)
+    from data.folds import fold_indices
+
+    index, k = fold
+    return fold_indices(labels, k, index, seed, stratify)

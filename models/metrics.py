@@ -41,6 +41,9 @@ def summary(
         out["log_loss"] = float(
             skm.log_loss(y_true, np.clip(proba, 1e-7, 1), labels=np.arange(proba.shape[1]))
         )
+        from models.evaluation.curves import ranking_scores
+
+        out.update(ranking_scores(y_true, proba))  # none when the test split has one class
     return out
 
 

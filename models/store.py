@@ -207,6 +207,19 @@ class RunStore:
             db.execute("COMMIT")
             return row["id"]
 
+    def claim_queued(self, run_id: str, owner: ProcessId | None = None) -> bool:
+        """Move this queued run to running, as claim_next_queued does for the oldest; False if
+        another claimer took it first or it is no longer queued (a group's worker taking its
+        next member, models/crossval/runner.py)."""
+        now = time.time()
+        with self.connect() as db:
+            cursor = db.execute(
+                "UPDATE runs SET status = 'running', started = ?, heartbeat = ?, phase = 'starting',"
+                " owner_pid = ?, owner_started = ? WHERE id = ? AND status = 'queued'",
+                (now, now, *_pid_and_start(owner), run_id),
+            )
+            return cursor.rowcount > 0
+
     def adopt(self, run_id: str, previous: ProcessId | None, owner: ProcessId) -> bool:
         """Take over a running run from `previous` (its owner, now gone); only one taker wins."""
         with self.connect() as db:

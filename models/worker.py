@@ -50,7 +50,11 @@ class _Heartbeat(threading.Thread):
 def run_job(workspace: str, run_id: str) -> None:
     """Entry point of a spawned worker process."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    execute(RunStore(workspace), run_id)
+    store = RunStore(workspace)
+    execute(store, run_id)
+    from models.crossval.runner import continue_group
+
+    continue_group(store, run_id, execute)  # a cross-validation's next folds, in this process
 
 
 def execute(store: RunStore, run_id: str) -> str:

@@ -79,3 +79,62 @@ def test_upload_train_watch_and_explore(browser_page, tmp_path):
     heatmap = page.locator(".js-plotly-plot").filter(has_text="class_0")
     heatmap.first.wait_for()
     assert page.get_by_text("All misclassified").count() >= 1
+
+
+def test_cross_validate_an_upload_then_judge_a_fold_by_roc_threshold_and_calibration(
+    browser_page, tmp_path
+):
+    """Two classes uploaded, 3-fold cross-validation started on Train, the group as one row
+    on Runs that opens into its folds, and on Explore the folds together, ROC and the
+    threshold explorer."""
+    page = browser_page
+    csv = tmp_path / "two.csv"
+    csv.write_bytes(blobs_csv(rows=600, classes=2, seed=1))
+    page.get_by_text("Upload a CSV table").click()
+    page.locator('input[type="file"]').first.set_input_files(str(csv))
+    page.get_by_text("600 rows × 5 columns").wait_for()
+    page.get_by_role("button", name="Use this dataset for training").click()
+    page.get_by_text("Selected for training").wait_for()
+
+    page.get_by_role("link", name="Train").first.click()
+    page.get_by_role("heading", name="Train").wait_for()
+    page.get_by_label("Model").click()
+    page.get_by_role("option", name="Logistic / ridge regression").click()
+    page.get_by_text("Cross-validate with k folds").click()
+    slider = page.get_by_role("slider", name="Folds (k)")
+    slider.focus()
+    for _ in range(2):
+        slider.press("ArrowLeft")  # 5 → 3
+    page.get_by_role("button", name="Start cross-validation").click()
+    page.get_by_text("Queued 3 folds").wait_for()
+
+    page.get_by_role("link", name="Runs").first.click()
+    # The table's row (a canvas grid: its cells are in the page, not visible as text)
+    page.get_by_text("3 of 3 folds done").first.wait_for(state="attached", timeout=180_000)
+    page.get_by_text(re.compile(r"cross-validation · 3 folds$")).first.click()
+    page.get_by_text(re.compile(r"succeeded · 3 of 3 folds done · accuracy")).first.wait_for()
+    for fold in (1, 2, 3):
+        page.get_by_text(re.compile(rf"^fold {fold} · .*succeeded")).first.wait_for()
+    page.get_by_role("link", name="Explore together →").click()
+    page.locator(".js-plotly-plot").filter(has_text="ROC per fold and their mean").first.wait_for()
+    assert page.get_by_text("3 of 3 folds finished").count() == 1
+
+    page.get_by_role("tab", name="ROC & precision-recall").click()
+    page.locator(".js-plotly-plot").filter(has_text="ROC curve (legend: AUC)").first.wait_for()
+    page.get_by_role("tab", name="Threshold").click()
+    page.get_by_text("Best F1 on the test split").wait_for()
+    confusion = page.locator(".js-plotly-plot").filter(has_text="Confusion at 0.50")
+    confusion.first.wait_for()
+    threshold = page.get_by_role("slider").first
+    threshold.focus()
+    for _ in range(20):
+        threshold.press("ArrowRight")
+    page.locator(".js-plotly-plot").filter(has_text="Confusion at 0.70").first.wait_for()
+    marks = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
+              .flatMap(p => (p._fullData || []).filter(t => t.name === 'threshold 0.70'))
+              .length"""
+    )
+    assert marks == 2, "the chosen threshold is marked on the ROC and the precision-recall curve"
+    page.get_by_role("tab", name="Calibration").click()
+    page.get_by_text("Expected calibration error").first.wait_for()

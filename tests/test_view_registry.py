@@ -23,6 +23,7 @@ from dashboard.views.embedding.frames import missing_frames_note
 from data.dataset import Dataset, ImageData, TabularData, TextData
 from models import capabilities as caps
 from models.artifacts import RunResults
+from models.groups import CROSSVAL, SWEEP, Group
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["ant", "bee"]
@@ -124,8 +125,26 @@ def test_the_page_shows_exactly_the_views_the_run_meets(capabilities, task, kind
 
 
 def _meeting(view: View) -> ExploreContext:
-    """A context that meets `view`'s declaration and nothing more."""
-    return fake_context(set(view.needs), view.task or "classification", view.modality or "tabular")
+    """A context that meets `view`'s declaration and nothing more (a two-class run in a
+    cross-validation meets every view's further condition)."""
+    ctx = fake_context(set(view.needs), view.task or "classification", view.modality or "tabular")
+    return replace(ctx, group=CROSSVAL_GROUP)
+
+
+CROSSVAL_GROUP = Group("g1", CROSSVAL, 0.0, "3-fold CV", {"k": 3})
+
+
+def test_probabilities_bring_roc_and_calibration_two_classes_the_threshold_a_group_its_tab():
+    ctx = fake_context({caps.PROBABILITIES})
+    evaluation = ["ROC & precision-recall", "Threshold", "Calibration"]
+    assert titles(ctx) == ["Confusion & metrics", *evaluation]
+    three = replace(ctx, results=replace(ctx.results, class_names=["ant", "bee", "cat"]))
+    assert "Threshold" not in titles(three) and "Calibration" in titles(three)
+    assert titles(replace(ctx, group=CROSSVAL_GROUP))[-1] == "Cross-validation"
+    sweep = Group("g2", SWEEP, 0.0, "sweep", {})
+    assert "Cross-validation" not in titles(replace(ctx, group=sweep))
+    regression = fake_context({caps.PROBABILITIES}, "regression")
+    assert not set(evaluation) & set(titles(regression))
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=[view.title for view in VIEWS])

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.chosen_dataset import Choice, chosen
 from dashboard.plain_text import md
 from dashboard.services import get_manager, get_store
+from dashboard.train_page.crossval import crossval_folds, submit_folds
 from dashboard.train_page.param_widgets import param_inputs
 from dashboard.train_page.started import started_runs
 from models.registry import kinds_for
@@ -29,9 +30,19 @@ label = st.selectbox("Model", list(kinds), key="train_model")
 kind = kinds[label]
 st.caption(kind.description)
 params = param_inputs(kind.defaults, f"p_{kind.key}")
+folds = crossval_folds()
 left, right = st.columns(2)
 seed = int(left.number_input("Seed", min_value=0, value=0, step=1, key="train_seed"))
-test_size = right.slider("Test split", 0.1, 0.4, 0.2, 0.05, key="train_test_size")
+test_size = right.slider(
+    "Test split",
+    0.1,
+    0.4,
+    0.2,
+    0.05,
+    key="train_test_size",
+    disabled=bool(folds),
+    help="With cross-validation each fold is the test split of its run.",
+)
 left, right = st.columns(2)
 run_name = left.text_input(
     "Run name (optional)", key="train_run_name", help="Shown in the run lists instead of its id."
@@ -42,11 +53,17 @@ run_tags = right.text_input(
     help="Words to find and group runs by, e.g. 'baseline, small'.",
 )
 
-if st.button("Start training", type="primary", key="start_training"):
+start = "Start cross-validation" if folds else "Start training"
+if st.button(start, type="primary", key="start_training"):
     spec = RunSpec(choice.ref, kind.key, params, seed, test_size, dict(choice.options))
-    run_id = get_manager().submit(spec, dataset_name=choice.name, name=run_name, tags=run_tags)
-    st.session_state.setdefault("started_runs", []).append(run_id)
-    st.success(f"Queued run **{md(run_name or run_id)}** ({kind.label} on {md(choice.name)}).")
+    if folds:
+        st.session_state.setdefault("started_runs", []).extend(
+            submit_folds(choice, spec, folds, run_name, run_tags)
+        )
+    else:
+        run_id = get_manager().submit(spec, dataset_name=choice.name, name=run_name, tags=run_tags)
+        st.session_state.setdefault("started_runs", []).append(run_id)
+        st.success(f"Queued run **{md(run_name or run_id)}** ({kind.label} on {md(choice.name)}).")
 
 if st.session_state.get("started_runs"):
     started_runs(get_store(), st.session_state["started_runs"])

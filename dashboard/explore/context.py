@@ -19,6 +19,7 @@ from dashboard.modality import Modality, modality_of
 from data.dataset import Dataset
 from models import capabilities as caps
 from models.artifacts import RunResults, load_results
+from models.groups import Group, get_group
 from models.store import Run, RunStore
 
 # What only a saved model can show: these go when its file is gone.
@@ -44,6 +45,7 @@ class ExploreContext:
     history: pd.DataFrame
     capabilities: frozenset[str] = frozenset()
     data_kind: str | None = None  # the dataset's kind, known even once the dataset is gone
+    group: Group | None = None  # the cross-validation or sweep the run belongs to
 
     @property
     def classification(self) -> bool:
@@ -131,4 +133,5 @@ def load_context(store: RunStore, run: Run) -> ExploreContext:
         history,
         capabilities=run_capabilities(run, run_dir, results, history),
         data_kind=dataset.kind if dataset is not None else meta.get("modality"),
+        group=get_group(store, run.group_id) if run.group_id else None,
     )

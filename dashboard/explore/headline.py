@@ -16,6 +16,8 @@ LABELS = {
     "log_loss": "Log-loss",
     "r2": "R²",
     "mae": "MAE",
+    "roc_auc": "ROC-AUC",
+    "average_precision": "Avg precision",
     "rmse": "RMSE",
 }
 

@@ -115,7 +115,8 @@ def run_panel(store: RunStore, manager: JobManager, run_id: str) -> None:
 def runs_table(store: RunStore, shown_ids: list[str]) -> None:
     """Every run, redrawn every POLL_S seconds; when runs come or go the whole page is
     redrawn, so the picker lists them."""
-    from dashboard.runs_page.run_table import column_config, runs_frame
+    from dashboard.runs_page.groups import group_panels, table_with_groups
+    from dashboard.runs_page.run_table import column_config
 
     runs = store.list_runs()
     if [run.id for run in runs] != shown_ids:
@@ -123,4 +124,8 @@ def runs_table(store: RunStore, shown_ids: list[str]) -> None:
     if not runs:
         st.info("No runs yet. Start one on the Train page.")
         return
-    st.dataframe(runs_frame(runs), hide_index=True, column_config=column_config(), key="runs_table")
+    frame, grouped, find = table_with_groups(store, runs)
+    st.dataframe(frame, hide_index=True, column_config=column_config(), key="runs_table")
+    if grouped:
+        st.markdown("**Groups** — each opens into its runs")
+        group_panels(store, grouped, find)

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 _MODULES = [
     "curves",
     "classification",
+    "evaluation.roc",
+    "evaluation.threshold",
+    "evaluation.calibration",
+    "evaluation.crossval",
     "regression",
     "embedding.view",
     "tabular.try_row",

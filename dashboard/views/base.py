@@ -27,6 +27,8 @@ class View:
     task: the task it serves; None for any (and for runs with no results yet).
     modality: the kind of data its samples must be ("image", "text"); None for any.
     needs_samples: it reads the dataset's own samples (not only the stored results).
+    only_if: a further condition on the run's results or group (two classes, a
+        cross-validation fold), never on the model's name.
     """
 
     title: str
@@ -35,6 +37,7 @@ class View:
     task: Task | None = None
     modality: str | None = None
     needs_samples: bool = False
+    only_if: Callable[[ExploreContext], bool] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "needs", check(self.needs))  # a typo would hide the view
@@ -45,5 +48,7 @@ class View:
         if self.task is not None and (ctx.results is None or ctx.results.task != self.task):
             return False
         if self.modality is not None and ctx.modality.kind != self.modality:
+            return False
+        if self.only_if is not None and not self.only_if(ctx):
             return False
         return not (self.needs_samples and ctx.dataset is None)

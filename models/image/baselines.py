@@ -36,7 +36,7 @@ def build_pixel_logreg(seed: int, *, C: float) -> LogisticRegression:
 
 def train(data: ImageData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
     ctx.set_phase("preprocessing")
-    prepared = prepare_images(data, request.spec.test_size, request.seed)
+    prepared = prepare_images(data, request.spec.test_size, request.seed, request.spec.fold_plan)
     factor = pool_factor(prepared.image_shape, MAX_PIXEL_DIMS)
     rows = _cap_rows(prepared.y_train, request.seed)
     if len(rows) < len(prepared.y_train):

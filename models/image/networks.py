@@ -216,7 +216,7 @@ def train(data: ImageData, request: TrainRequest, ctx: TrainContext) -> TrainOut
     """Any Keras image kind: the kind's builder makes the model, inspection says what it shows."""
     keras_common.seed_everything(request.seed)
     ctx.set_phase("preprocessing")
-    prepared = prepare_images(data, request.spec.test_size, request.seed)
+    prepared = prepare_images(data, request.spec.test_size, request.seed, request.spec.fold_plan)
     model = request.build(prepared.image_shape, len(prepared.class_names))
     details = inspect_keras(model).details
     ctx.notes.extend(_notes(prepared, details))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from data.dataset import DatasetError, ImageData
-from data.splits import split_indices
+from data.splits import split_rows
 
 
 @dataclass
@@ -31,7 +31,9 @@ class PreparedImages:
         return tuple(int(v) for v in self.x_train.shape[1:])
 
 
-def prepare_images(data: ImageData, test_size: float, seed: int) -> PreparedImages:
+def prepare_images(
+    data: ImageData, test_size: float, seed: int, fold: tuple[int, int] | None = None
+) -> PreparedImages:
     labels = np.asarray(data.labels).astype(str)
     class_names = sorted(set(labels.tolist()))
     if len(class_names) < 2:
@@ -40,7 +42,7 @@ def prepare_images(data: ImageData, test_size: float, seed: int) -> PreparedImag
             "a classifier needs at least two class folders"
         )
     y = np.searchsorted(class_names, labels).astype(np.int32)
-    train, test = split_indices(y, test_size, seed)
+    train, test = split_rows(y, test_size, seed, fold)
     return PreparedImages(
         class_names=class_names,
         x_train=data.images[train],

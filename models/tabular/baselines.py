@@ -45,7 +45,9 @@ def build_hist_gb(task: str, seed: int, *, max_iter: int, learning_rate: float):
 def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
     spec = request.spec
     ctx.set_phase("preprocessing")
-    table = prepare_table(data, spec.test_size, request.seed, spec.dataset_options.get("task"))
+    table = prepare_table(
+        data, spec.test_size, request.seed, spec.dataset_options.get("task"), spec.fold_plan
+    )
     ctx.notes.extend(table.notes)
     save_preprocessor(table, ctx.run_dir)
     estimator = request.build(table.task, request.seed)

@@ -78,7 +78,9 @@ def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainO
     spec = request.spec
     keras_common.seed_everything(request.seed)
     ctx.set_phase("preprocessing")
-    table = prepare_table(data, spec.test_size, request.seed, spec.dataset_options.get("task"))
+    table = prepare_table(
+        data, spec.test_size, request.seed, spec.dataset_options.get("task"), spec.fold_plan
+    )
     ctx.notes.extend(table.notes)
     save_preprocessor(table, ctx.run_dir)
     model = request.build(*model_inputs(table, request.settings))

@@ -15,7 +15,7 @@ from sklearn.compose import ColumnTransformer
 
 from data.dataset import TabularData
 from data.schema import check_target
-from data.splits import split_indices
+from data.splits import split_rows
 from data.tabular_prep import build_preprocessor
 from models.outcome import Task
 
@@ -35,8 +35,14 @@ class PreparedTable:
 
 
 def prepare_table(
-    data: TabularData, test_size: float, seed: int, task: str | None
+    data: TabularData,
+    test_size: float,
+    seed: int,
+    task: str | None,
+    fold: tuple[int, int] | None = None,
 ) -> PreparedTable:
+    """`fold` = (index, k) tests on that cross-validation fold instead of a hold-out; either
+    way the preprocessor sees the training rows only."""
     checked = check_target(data.frame, data.target, task)
     frame = checked.frame
     positions = np.flatnonzero(data.frame.index.isin(frame.index))
@@ -47,8 +53,8 @@ def prepare_table(
         y = np.searchsorted(class_names, labels).astype(np.int32)
     else:
         class_names, y = [], raw_target.astype(float).to_numpy(np.float32)
-    train, test = split_indices(
-        y if checked.task == "classification" else np.zeros(len(y)), test_size, seed
+    train, test = split_rows(
+        y if checked.task == "classification" else np.zeros(len(y)), test_size, seed, fold
     )
     plan = build_preprocessor(frame, data.target)
     features = frame[plan.feature_columns]

@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from data.dataset import DatasetError, TextData
-from data.splits import split_indices
+from data.splits import split_rows
 from data.tokenizer import detect_script_mode
 from models.outcome import Stopwatch, TrainContext, TrainOutcome
 from models.request import TrainRequest
@@ -70,7 +70,7 @@ def train(data: TextData, request: TrainRequest, ctx: TrainContext) -> TrainOutc
     if len(class_names) < 2:
         raise DatasetError("text classification needs at least 2 labels; this dataset has one")
     y = np.searchsorted(class_names, labels).astype(np.int32)
-    train_rows, test_rows = split_indices(y, spec.test_size, spec.seed)
+    train_rows, test_rows = split_rows(y, spec.test_size, spec.seed, spec.fold_plan)
     train_texts = [str(t) for t in data.texts[train_rows]]
     test_texts = [str(t) for t in data.texts[test_rows]]
     mode = _script_mode(train_texts, spec)

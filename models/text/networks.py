@@ -19,7 +19,7 @@ import keras
 import numpy as np
 
 from data.dataset import DatasetError, TextData
-from data.splits import split_indices
+from data.splits import split_rows
 from data.tokenizer import LengthProposal, Tokenizer, propose_lengths
 from models import keras_training as keras_common
 from models.inspection import inspect_keras
@@ -119,7 +119,7 @@ def prepare_text(data: TextData, request: TrainRequest) -> PreparedText:
     if len(class_names) < 2:
         raise DatasetError("text classification needs at least 2 labels; this dataset has one")
     y = np.searchsorted(class_names, labels).astype(np.int32)
-    train, test = split_indices(y, spec.test_size, spec.seed)
+    train, test = split_rows(y, spec.test_size, spec.seed, spec.fold_plan)
     train_texts = list(data.texts[train])
     mode = spec.dataset_options.get("tokenizer_mode") or "auto"
     proposal = propose_lengths(train_texts, mode)
