@@ -26,19 +26,21 @@ def curve_points(page) -> int:
     )
 
 
-def test_upload_train_watch_and_explore(browser_page, tmp_path):
-    page = browser_page
-    csv = tmp_path / "blobs.csv"
-    csv.write_bytes(blobs_csv(rows=1200))
-
+def upload_and_train_on(page, csv, payload: bytes, rows: str) -> None:
+    """Upload a CSV on the Data page, select it for training and open the Train page."""
+    csv.write_bytes(payload)
     page.get_by_text("Upload a CSV table").click()
     page.locator('input[type="file"]').first.set_input_files(str(csv))
-    page.get_by_text("1,200 rows × 5 columns").wait_for()
+    page.get_by_text(f"{rows} rows × 5 columns").wait_for()
     page.get_by_role("button", name="Use this dataset for training").click()
     page.get_by_text("Selected for training").wait_for()
-
     page.get_by_role("link", name="Train").first.click()
     page.get_by_role("heading", name="Train").wait_for()
+
+
+def test_upload_train_watch_and_explore(browser_page, tmp_path):
+    page = browser_page
+    upload_and_train_on(page, tmp_path / "blobs.csv", blobs_csv(rows=1200), "1,200")
     epochs = page.get_by_role("spinbutton", name="Epochs", exact=True)
     epochs.fill(str(EPOCHS))
     epochs.press("Enter")
@@ -88,16 +90,7 @@ def test_cross_validate_an_upload_then_judge_a_fold_by_roc_threshold_and_calibra
     on Runs that opens into its folds, and on Explore the folds together, ROC and the
     threshold explorer."""
     page = browser_page
-    csv = tmp_path / "two.csv"
-    csv.write_bytes(blobs_csv(rows=600, classes=2, seed=1))
-    page.get_by_text("Upload a CSV table").click()
-    page.locator('input[type="file"]').first.set_input_files(str(csv))
-    page.get_by_text("600 rows × 5 columns").wait_for()
-    page.get_by_role("button", name="Use this dataset for training").click()
-    page.get_by_text("Selected for training").wait_for()
-
-    page.get_by_role("link", name="Train").first.click()
-    page.get_by_role("heading", name="Train").wait_for()
+    upload_and_train_on(page, tmp_path / "two.csv", blobs_csv(600, classes=2, seed=1), "600")
     page.get_by_label("Model").click()
     page.get_by_role("option", name="Logistic / ridge regression").click()
     page.get_by_text("Cross-validate with k folds").click()

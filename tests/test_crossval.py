@@ -172,3 +172,13 @@ def test_every_kind_of_data_tests_a_fold_on_exactly_that_folds_rows(tmp_path, re
     classes = np.unique(labels, return_inverse=True)[1]
     expected = fold_indices(classes, k, 1, seed=0)[1]
     assert len(tested) == len(expected) and np.array_equal(np.sort(tested), expected)
+
+
+def test_a_table_read_from_disk_is_refused_with_what_to_do_instead():
+    from types import SimpleNamespace
+
+    from data.folds import row_count
+
+    with pytest.raises(DatasetError, match="test split instead"):
+        row_count(SimpleNamespace(kind="tabular", streamed=True))
+    assert row_count(iris()) == 150

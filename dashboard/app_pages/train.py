@@ -57,8 +57,9 @@ start = "Start cross-validation" if folds else "Start training"
 if st.button(start, type="primary", key="start_training"):
     spec = RunSpec(choice.ref, kind.key, params, seed, test_size, dict(choice.options))
     if folds:
+        # fold 1 last: "Started here" shows the newest few, and fold 1 trains first
         st.session_state.setdefault("started_runs", []).extend(
-            submit_folds(choice, spec, folds, run_name, run_tags)
+            reversed(submit_folds(choice, spec, folds, run_name, run_tags))
         )
     else:
         run_id = get_manager().submit(spec, dataset_name=choice.name, name=run_name, tags=run_tags)

@@ -34,9 +34,10 @@ def submit_folds(choice: Choice, spec: RunSpec, k: int, name: str, tags: str) ->
 
     try:
         data = load_dataset(choice.ref, dict(choice.options)).data
+        rows = row_count(data)  # first: it refuses a table read from disk
         labels = class_labels(data, choice.options.get("task"))
         _, runs = submit_crossval(
-            get_manager().store, spec, k, labels, row_count(data), choice.name, name, tags
+            get_manager().store, spec, k, labels, rows, choice.name, name, tags
         )
     except DatasetError as refused:
         st.error(md(refused))
