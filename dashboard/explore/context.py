@@ -114,10 +114,13 @@ def cached_results(run_dir: str, finished: float | None) -> RunResults | None:
 def load_context(store: RunStore, run: Run) -> ExploreContext:
     from dashboard.services import load_dataset
     from data.dataset import DatasetError
+    from models.tabular.stream_results import sample_dataset
 
     run_dir = store.run_dir(run.id)
-    try:
-        dataset = load_dataset(run.spec.dataset, run.spec.dataset_options)
+    try:  # a run on a table on disk shows its saved sample of test rows
+        dataset = sample_dataset(run_dir, run.spec.dataset) or load_dataset(
+            run.spec.dataset, run.spec.dataset_options
+        )
     except DatasetError:
         dataset = None
     results = cached_results(str(run_dir), run.finished)

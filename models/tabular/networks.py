@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import keras
+import numpy as np
 
 from data.dataset import TabularData
 from models import keras_training as keras_common
@@ -53,12 +54,31 @@ def task_model(
 
 
 def model_inputs(table: PreparedTable, settings: Mapping[str, Any]) -> tuple:
-    """What the data decides for a table network's builder: input width, outputs, task,
-    and, for a kind that reads one token per original column (settings
-    "column_tokens"), which inputs each column became."""
-    sizes: tuple = (table.x_train.shape[1], max(len(table.class_names), 1), table.task)
+    """What the data decides for a table network's builder (see `input_sizes`)."""
+    return input_sizes(
+        table.x_train.shape[1],
+        table.class_names,
+        table.task,
+        table.preprocessor,
+        table.feature_names,
+        settings,
+    )
+
+
+def input_sizes(
+    width: int,
+    class_names: list[str],
+    task: str,
+    preprocessor: Any,
+    feature_names: list[str],
+    settings: Mapping[str, Any],
+) -> tuple:
+    """Input width, outputs, task, and, for a kind that reads one token per original
+    column (settings "column_tokens"), which inputs each column became. Shared by the
+    in-memory and the streamed trainer."""
+    sizes: tuple = (width, max(len(class_names), 1), task)
     if settings.get("column_tokens"):
-        sizes += (column_groups(table.preprocessor, table.feature_names).members,)
+        sizes += (column_groups(preprocessor, feature_names).members,)
     return sizes
 
 
@@ -75,6 +95,10 @@ def hidden_layers(model: keras.Model) -> list[str]:
 
 
 def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
+    if getattr(data, "streamed", False):  # a table on disk, read batch by batch
+        from models.tabular.stream_training import train_keras
+
+        return train_keras(data, request, ctx)
     spec = request.spec
     keras_common.seed_everything(request.seed)
     ctx.set_phase("preprocessing")
@@ -88,18 +112,43 @@ def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainO
     )
     ctx.set_phase("evaluating")
     model.save(ctx.run_dir / "model.keras")
-    output = model.predict(table.x_test, batch_size=256, verbose=0)
-    features = keras_common.layer_features(model, table.x_test, hidden_layers(model))
-    features["input"] = table.x_test
+    return evaluated_outcome(
+        model,
+        table.x_test,
+        table.y_test,
+        table.test_index,
+        (table.task, table.class_names, table.feature_names),
+        fitted.outcome_fields(),
+    )
+
+
+def evaluated_outcome(
+    model: keras.Model,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    test_index: np.ndarray,
+    described: tuple[str, list[str], list[str]],
+    fields: Mapping[str, Any],
+    output: np.ndarray | None = None,
+) -> TrainOutcome:
+    """Predictions and hidden-layer features of the test rows (all of them, or a streamed
+    table's fixed sample, whose `output` the evaluation pass has already computed).
+    `described` is (task, class names, feature names)."""
+    task, class_names, feature_names = described
+    classify = task == "classification"
+    if output is None:
+        output = model.predict(x_test, batch_size=256, verbose=0)
+    features = keras_common.layer_features(model, x_test, hidden_layers(model))
+    features["input"] = x_test
     return TrainOutcome(
-        task=table.task,
-        class_names=table.class_names,
-        test_index=table.test_index,
-        y_true=table.y_test,
+        task=task,
+        class_names=class_names,
+        test_index=test_index,
+        y_true=y_test,
         y_pred=output.argmax(axis=1) if classify else output.ravel(),
         proba=output if classify else None,
         features=features,
         model_file="model.keras",
-        extra={"feature_names": table.feature_names, **inspect_keras(model).details},
-        **fitted.outcome_fields(),
+        extra={"feature_names": feature_names, **inspect_keras(model).details},
+        **fields,
     )
