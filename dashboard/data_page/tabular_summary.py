@@ -90,6 +90,22 @@ def _offer_text_upload(dataset: Dataset, text: list[str], nothing_else: bool) ->
         )
 
 
+def say_left_out(left_out: dict[str, str]) -> None:
+    if left_out:
+        st.caption(
+            "Left out of training: "
+            + "; ".join(f"'{md(column)}' {md(why)}" for column, why in left_out.items())
+            + "."
+        )
+
+
+def missing_chart(types: pd.DataFrame, key: str) -> None:
+    """Gaps per column, from a column-types table's missing counts and shares."""
+    missing = pd.Series(types["missing_fraction"].to_numpy(), index=types["column"])
+    counts = pd.Series(types["missing"].to_numpy(), index=types["column"])
+    st.plotly_chart(missing_values_figure(missing, counts), key=key)
+
+
 def render_tabular(dataset: Dataset) -> None:
     from data.schema import check_target
 
@@ -112,17 +128,11 @@ def render_tabular(dataset: Dataset) -> None:
             + ". Add columns that describe each row — numbers, categories, yes/no values or "
             "dates — or pick another target."
         )
-    if left_out and not nothing_else:
-        st.caption(
-            "Left out of training: "
-            + "; ".join(f"'{md(column)}' {md(why)}" for column, why in left_out.items())
-            + "."
-        )
+    if not nothing_else:
+        say_left_out(left_out)
     left, right = st.columns(2)
     with left:
-        missing = pd.Series(types["missing_fraction"].to_numpy(), index=types["column"])
-        counts = pd.Series(types["missing"].to_numpy(), index=types["column"])
-        st.plotly_chart(missing_values_figure(missing, counts), key="missing_chart")
+        missing_chart(types, key="missing_chart")
     try:
         checked = check_target(frame, target)
     except DatasetError as error:
