@@ -91,7 +91,7 @@ def disk_table_source() -> None:
         key="disk_path",
         placeholder="events/2024  ·  logs.csv.gz  ·  warehouse/clicks (a folder of Parquet)",
     )
-    shown_roots = ", ".join(f"`{md(str(root))}`" for root in roots)
+    shown_roots = ", ".join(md(str(root)) for root in roots)
     st.caption(
         f"Data folders: {shown_roots}. CSV (also .csv.gz, .csv.zst), Parquet files and "
         f"folders of Parquet (Hive-style key=value parts) are read in place, never loaded "
@@ -122,7 +122,9 @@ def _render_table(source, workspace: Path) -> None:
     except DatasetError as error:
         st.error(md(error))
         return
-    rows = f"{look.rows:,} rows" if look.rows is not None else "rows being counted"
+    job = _profile_job(source, workspace)
+    counted = job.result.rows if job.done.is_set() and job.result is not None else look.rows
+    rows = f"{counted:,} rows" if counted is not None else "rows being counted"
     files = f" in {look.files:,} files" if look.files > 1 else ""
     st.markdown(
         f"**{md(look.name)}** — {look.format.upper()}, {look.bytes / 1e6:,.0f} MB{files}, "
@@ -130,7 +132,6 @@ def _render_table(source, workspace: Path) -> None:
     )
     st.dataframe(look.head.slice(0, HEAD_SHOWN).to_pandas(), height=240, key="disk_head")
     st.caption(f"The first {min(len(look.head), HEAD_SHOWN):,} rows, read in {seconds:.1f} s.")
-    job = _profile_job(source, workspace)
     if not job.done.is_set():
         _wait_for(job)
         return
@@ -156,7 +157,7 @@ def _wait_for(job: ProfileJob) -> None:
 def _render_profile(source, found) -> None:
     import pandas as pd
 
-    from dashboard.data_page.tabular_summary import missing_chart, say_left_out
+    from dashboard.data_page.tabular_summary import missing_chart, say_left_out, show_types
     from dashboard.figures.classification import class_balance_figure
     from data.bigtable.target import plan_target
     from data.schema import infer_columns
@@ -174,7 +175,7 @@ def _render_profile(source, found) -> None:
     missing = pd.Series([found.missing.get(c, 0) for c in types["column"]], index=types["column"])
     types["missing"] = missing.to_numpy()
     types["missing_fraction"] = missing.to_numpy() / max(found.rows, 1)
-    st.dataframe(types, hide_index=True, key="disk_types")
+    show_types(types.rename(columns={"n_unique": "distinct in the sample"}))
     columns = list(types["column"])
     proposal = propose_target(sample)
     target = st.selectbox(

@@ -26,7 +26,7 @@ def _column_types(frame: pd.DataFrame) -> pd.DataFrame:
     return infer_columns(frame)
 
 
-def _show_types(types: pd.DataFrame) -> None:
+def show_types(types: pd.DataFrame) -> None:
     st.markdown("**Columns**")
     st.dataframe(
         types,
@@ -114,7 +114,7 @@ def render_tabular(dataset: Dataset) -> None:
     st.markdown(f"**{md(dataset.name)}** — {rows:,} rows × {cols:,} columns")
     st.dataframe(frame.head(50), height=240, key="preview")
     types = _column_types(frame)
-    _show_types(types)
+    show_types(types)
     columns = list(frame.columns)
     target = _pick_target(dataset, columns)
     left_out, text = _left_out(types, target)
