@@ -187,3 +187,21 @@ def test_the_command_line_trains_on_a_path(store, capsys):
     run = store.get(run_id)
     assert run.origin == "cli" and run.spec.dataset_options == {"target": synthetic.TARGET}
     assert "training rows, held in memory" in " ".join(load_results(store.run_dir(run_id)).notes)
+
+
+def test_explore_shows_the_exact_counts_and_says_what_the_sample_covers(store, mlp_run):
+    from tests.apptest_helpers import app_workspace, open_explore, open_tab
+
+    exact = store.get(mlp_run).final_metrics["accuracy"]
+    with app_workspace(store.workspace):
+        at = open_explore(mlp_run)
+        assert not at.exception
+        assert at.metric[0].label == "Accuracy" and at.metric[0].value == f"{exact:.3f}"
+        at = open_tab(at, "Confusion & metrics")
+        assert not at.exception
+        said = " ".join(c.value for c in at.caption)
+        rows = load_results(store.run_dir(mlp_run)).meta["streamed"]["test_rows"]
+        assert f"Counts over all {rows:,} test rows of events.csv" in said
+        assert "sample of 1,000 of them" in said
+        listed = next(t.value for t in at.dataframe if "dataset row" in t.value.columns)
+        assert (listed["dataset row"] == listed["row_id"]).all()  # row numbers in the file

@@ -72,7 +72,10 @@ class ExploreContext:
         """Test samples (by position in the test set) with label, prediction and confidence."""
         results = self.results
         names = np.asarray(results.class_names, dtype=object)
-        table = pd.DataFrame({"test row": test_rows, "dataset row": results.test_index[test_rows]})
+        from models.tabular.stream_results import table_rows
+
+        dataset_rows = table_rows(results)[test_rows]  # in the table on disk, for a streamed run
+        table = pd.DataFrame({"test row": test_rows, "dataset row": dataset_rows})
         if self.classification:
             table["true"] = names[results.y_true[test_rows]]
             table["predicted"] = names[results.y_pred[test_rows]]

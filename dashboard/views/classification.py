@@ -11,7 +11,7 @@ from dashboard.explore.sample_display import show_samples
 from dashboard.figures.classification import confusion_matrix_figure, per_class_metrics_figure
 from dashboard.plain_text import md
 from dashboard.views.base import View
-from models.tabular.stream_results import exact_confusion, per_class_report
+from models.tabular.stream_results import exact_confusion, per_class_report, sample_caption
 
 
 def _cell_from_selection(event) -> tuple[int, int] | None:
@@ -27,6 +27,8 @@ def render(ctx: ExploreContext) -> None:
     results, names = ctx.results, ctx.results.class_names
     matrix = exact_confusion(results)  # every test row, also of a streamed table
     normalize = st.toggle("Row-normalised", key="cm_normalize")
+    if caption := sample_caption(results):
+        st.caption(md(caption))
     event = st.plotly_chart(
         confusion_matrix_figure(matrix, names, normalize),
         on_select="rerun",

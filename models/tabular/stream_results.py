@@ -72,6 +72,24 @@ def sample_dataset(run_dir: Path, ref: str) -> Dataset | None:
     return Dataset(ref, streamed["table"], data, description)
 
 
+def table_rows(results: RunResults) -> np.ndarray:
+    """Each saved test row's row number in the dataset: for a streamed run, in the table on
+    disk (its saved rows are numbered 0..n-1 as the sample)."""
+    sampled = results.meta.get("streamed", {}).get("sample_rows")
+    return results.test_index if sampled is None else np.asarray(sampled, np.int64)
+
+
+def sample_caption(results: RunResults) -> str | None:
+    """What a streamed run's counts and listed rows each cover; None for other runs."""
+    streamed = results.meta.get("streamed")
+    if not streamed:
+        return None
+    return (
+        f"Counts over all {streamed['test_rows']:,} test rows of {streamed['table']}; the rows "
+        f"listed come from a fixed random sample of {len(results.y_true):,} of them."
+    )
+
+
 def exact_confusion(results: RunResults) -> np.ndarray:
     """True × predicted counts over every test row (a streamed run's tally), else from the
     saved predictions."""
