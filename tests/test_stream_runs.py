@@ -205,3 +205,22 @@ def test_explore_shows_the_exact_counts_and_says_what_the_sample_covers(store, m
         assert "sample of 1,000 of them" in said
         listed = next(t.value for t in at.dataframe if "dataset row" in t.value.columns)
         assert (listed["dataset row"] == listed["row_id"]).all()  # row numbers in the file
+
+
+def test_the_tabular_transformer_streams_and_attends_over_the_files_columns(store):
+    from models import capabilities as caps
+    from models.explain import ask
+    from tests.explain_samples import answer_all
+
+    params = {"epochs": 1, "batch_size": 128, "embedding_dim": 8, "num_heads": 2, "ff_dim": 16}
+    params["num_layers"] = 1
+    run_id = train_now(store, RunSpec("path:events.csv", "tab_transformer", params, seed=1))
+    run = store.get(run_id)
+    assert run.status == "succeeded", run.traceback
+    meta = load_results(store.run_dir(run_id)).meta
+    assert caps.TABLE_ATTENTION in meta["capabilities"]
+    answer_all(store)
+    attention = ask.table_attention(store, run_id).result
+    in_file = next(synthetic.table_chunks(10)).column_names
+    left_out = {"row_id", "country", "comment", synthetic.TARGET}
+    assert attention.tokens == ["[CLS]", *[c for c in in_file if c not in left_out]]

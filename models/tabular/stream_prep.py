@@ -31,7 +31,10 @@ class StreamPreprocessor:
     def __init__(self, table_transform: TableTransform) -> None:
         self.table_transform = table_transform
         stats = table_transform.stats
-        self.feature_names_in_ = np.asarray(stats.feature_columns, dtype=object)
+        used = set(stats.feature_columns)  # in the file's order, as a ColumnTransformer has them
+        self.feature_names_in_ = np.asarray(
+            [c for c in stats.schema.names if c in used], dtype=object
+        )
         self.transformers_ = [(role, None, list(stats.roles.get(role, []))) for role in ROLES]
         self.output_indices_ = _output_spans(table_transform)
 
