@@ -96,3 +96,32 @@ def test_an_empty_file_says_so(data_folder):
     at = at.text_input(key="disk_path").set_value("empty.csv").run()
     assert not at.exception
     assert "empty" in at.error[0].value.lower()
+
+
+def test_a_ragged_csv_says_its_line_and_can_be_read_skipping_it(data_folder):
+    from tests.bigtable_files import numbered_csv
+
+    numbered_csv(data_folder / "ragged.csv", 500, ragged_line=301)
+    at = disk_page()
+    at = until_counted(at.text_input(key="disk_path").set_value("ragged.csv").run())
+    assert not at.exception
+    assert "Line 301 of 'ragged.csv' has 4 fields" in at.error[0].value
+    at = until_counted(at.checkbox(key="disk_skip_path:ragged.csv").check().run())
+    assert not at.error
+    assert "Skipped 1 line(s)" in shown(at, "info") and "499 rows" in shown(at, "markdown")
+    at.selectbox(key="disk_target_path:ragged.csv").set_value("label").run()
+    at.button(key="use_disk_table").click().run()
+    chosen = at.session_state["chosen_dataset"]
+    assert chosen.ref == "path:ragged.csv"
+    assert chosen.options == {"target": "label", "bad_lines": "skip"}
+
+
+def test_an_upload_over_the_limit_points_to_the_data_folders():
+    from data.csv_loader import read_csv_bytes
+    from data.dataset import DatasetError
+
+    with pytest.raises(DatasetError) as refused:
+        read_csv_bytes(b"a,b\n1,2\n" * 10, max_bytes=20)
+    said = str(refused.value)
+    assert "over the" in said and "upload limit" in said
+    assert "GLASSBOX_DATA_ROOTS" in said and f"'{DISK_SOURCE}'" in said

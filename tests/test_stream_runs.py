@@ -224,3 +224,22 @@ def test_the_tabular_transformer_streams_and_attends_over_the_files_columns(stor
     in_file = next(synthetic.table_chunks(10)).column_names
     left_out = {"row_id", "country", "comment", synthetic.TARGET}
     assert attention.tokens == ["[CLS]", *[c for c in in_file if c not in left_out]]
+
+
+def test_a_ragged_line_fails_the_run_with_its_number_unless_skipping_was_chosen(store):
+    from tests.bigtable_files import numbered_csv
+
+    numbered_csv(store.workspace / "data" / "ragged.csv", 3000, ragged_line=2001)
+    options = {"target": "label"}
+    failed = train_now(
+        store, RunSpec("path:ragged.csv", "logreg", {"C": 1.0}, dataset_options=options)
+    )
+    run = store.get(failed)
+    assert run.status == "failed" and "Line 2001 of 'ragged.csv' has 4 fields" in run.error
+    options = {"target": "label", "bad_lines": "skip"}
+    skipped = train_now(
+        store, RunSpec("path:ragged.csv", "logreg", {"C": 1.0}, dataset_options=options)
+    )
+    assert store.get(skipped).status == "succeeded", store.get(skipped).traceback
+    notes = " ".join(load_results(store.run_dir(skipped)).notes)
+    assert "Skipped 1 line(s)" in notes and "line 2001" in notes

@@ -44,26 +44,29 @@ def _jobs() -> dict[tuple, ProfileJob]:
     return {}
 
 
-def _profile_job(source, workspace: Path) -> ProfileJob:
+def _profile_job(source, workspace: Path, bad_lines: str) -> ProfileJob:
     jobs = _jobs()
-    key = (str(workspace), source.identity)
+    key = (str(workspace), source.identity, bad_lines)
     job = jobs.get(key)
     if job is None or (job.error is not None and job.done.is_set()):
         job = jobs[key] = ProfileJob()
         threading.Thread(
-            target=_run_profile, args=(job, source, workspace), daemon=True, name="profile"
+            target=_run_profile,
+            args=(job, source, workspace, bad_lines),
+            daemon=True,
+            name="profile",
         ).start()
     return job
 
 
-def _run_profile(job: ProfileJob, source, workspace: Path) -> None:
+def _run_profile(job: ProfileJob, source, workspace: Path, bad_lines: str) -> None:
     from data.bigtable.preview import profile
 
     def report(fraction: float) -> None:
         job.fraction = fraction
 
     try:
-        job.result = profile(source, workspace, "fail", report)
+        job.result = profile(source, workspace, bad_lines, report)
     except DatasetError as error:
         job.error = str(error)
     except Exception as error:  # shown on the page; the app goes on
@@ -122,7 +125,15 @@ def _render_table(source, workspace: Path) -> None:
     except DatasetError as error:
         st.error(md(error))
         return
-    job = _profile_job(source, workspace)
+    bad_lines = "fail"
+    if source.format == "csv":
+        skip = st.checkbox(
+            "Skip lines with the wrong number of fields (they are counted and reported)",
+            key=f"disk_skip_{source.ref}",
+            help="Off: a ragged line stops the reading with its line number, so it can be fixed.",
+        )
+        bad_lines = "skip" if skip else "fail"
+    job = _profile_job(source, workspace, bad_lines)
     counted = job.result.rows if job.done.is_set() and job.result is not None else look.rows
     rows = f"{counted:,} rows" if counted is not None else "rows being counted"
     files = f" in {look.files:,} files" if look.files > 1 else ""
@@ -138,7 +149,7 @@ def _render_table(source, workspace: Path) -> None:
     if job.error is not None:
         st.error(md(job.error))
         return
-    _render_profile(source, job.result)
+    _render_profile(source, job.result, bad_lines)
 
 
 @st.fragment(run_every=POLL_S)
@@ -154,7 +165,7 @@ def _wait_for(job: ProfileJob) -> None:
     )
 
 
-def _render_profile(source, found) -> None:
+def _render_profile(source, found, bad_lines: str) -> None:
     import pandas as pd
 
     from dashboard.data_page.tabular_summary import missing_chart, say_left_out, show_types
@@ -206,4 +217,5 @@ def _render_profile(source, found) -> None:
     if len(left_out) >= len(columns) - 1:
         st.error("No column besides the target can be used; pick another target.")
         return
-    offer(Choice(source.ref, source.name, "tabular", {"target": target}), key="use_disk_table")
+    options = {"target": target, **({"bad_lines": "skip"} if bad_lines == "skip" else {})}
+    offer(Choice(source.ref, source.name, "tabular", options), key="use_disk_table")
