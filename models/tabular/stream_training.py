@@ -2,9 +2,9 @@
 
 The Keras trainer of every table kind (models.tabular.networks) and the scikit-learn one
 (models.tabular.baselines) hand a streamed table here; everything but the reading is
-theirs: the builder's inputs (networks.input_sizes), the callbacks (keras_training.
+theirs: the builder's inputs (keras_parts.input_sizes), the callbacks (keras_training.
 fit_setup: store, learning-rate decay, snapshots, early stopping) and the outcome
-(networks.evaluated_outcome). A Keras model learns from every training row, window by
+(keras_parts.evaluated_outcome). A Keras model learns from every training row, window by
 window; a scikit-learn model, which needs its rows in memory, from a stated random sample.
 Metrics count every test row (exact tallies); the views that show rows use a fixed random
 sample of test rows, whose raw values are saved beside the run (models.tabular.
@@ -40,7 +40,7 @@ PHASE_EVERY_S = 1.0
 
 def train_keras(table: StreamedTable, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
     from models import keras_training as keras_common
-    from models.tabular.networks import evaluated_outcome, input_sizes
+    from models.tabular.keras_parts import evaluated_outcome, input_sizes
     from models.tabular.streaming import TEST_SAMPLE_ROWS, evaluate_streaming, fit_streaming
 
     keras_common.seed_everything(request.seed)
