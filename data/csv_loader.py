@@ -93,8 +93,9 @@ def _check_size(raw: bytes, max_bytes: int) -> None:
         raise DatasetError(
             f"The file is {_mb(len(raw))}, over the {_mb(max_bytes)} upload limit. Put it in a "
             "data folder on the machine running Glassbox (GLASSBOX_DATA_ROOTS, by default "
-            "<workspace>/data) and choose it as a file on this machine: it is then read from "
-            "disk in batches, at any size. Or upload a smaller sample of the rows."
+            "<workspace>/data) and choose it on the Data page under 'A file or folder on this "
+            "machine': it is then read from disk in batches, at any size. Or upload a smaller "
+            "sample of the rows."
         )
 
 

@@ -126,6 +126,7 @@ def _load_path(ref: str, workspace: Path, options: dict[str, Any]) -> Dataset:
         target=target,
         bad_lines=options.get("bad_lines", "fail"),
         key_column=options.get("key_column"),
+        workspace=workspace,
     )
     return Dataset(source.ref, source.name, data, f"{source.format} on disk, streamed")
 

@@ -197,6 +197,50 @@ def default_feature_layer(model: keras.Model) -> str:
     return inspection.feature_layer(model) or model.layers[-2].name
 
 
+@dataclass
+class FitSetup:
+    """The callbacks every Keras fit here runs with, whatever feeds it the rows."""
+
+    epochs: int
+    batch_size: int
+    store: StoreCallback
+    callbacks: list[keras.callbacks.Callback]
+    stopper: keras.callbacks.EarlyStopping | None
+
+    def finish(self, notes: list[str]) -> None:
+        if self.stopper is not None and not self.store.cancelled:
+            notes.append(early_stopping_note(self.stopper, self.store.epochs_done))
+
+
+def fit_setup(
+    model: keras.Model,
+    request: TrainRequest,
+    ctx: TrainContext,
+    rows: int,
+    has_validation: bool,
+    snapshot_sample: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
+    snapshot_layer: str | None = None,
+) -> FitSetup:
+    """Store callback, learning-rate decay, feature snapshots and early stopping for a fit
+    over `rows` training rows per epoch; `snapshot_sample()` gives the rows snapshots keep
+    (called only when the run asks for snapshots)."""
+    params = request.params
+    epochs, batch_size = int(params["epochs"]), int(params["batch_size"])
+    steps = int(np.ceil(rows / batch_size))
+    callback = StoreCallback(ctx, epochs, steps, rows)
+    base = decay_learning_rate(model, epochs, steps)
+    ctx.notes.append(f"Learning rate {base:g} at the start, decaying to 0 along a cosine.")
+    callbacks: list[keras.callbacks.Callback] = [callback]
+    plan = snapshots.plan_for(params[snapshots.PARAM], request.seed, epochs, ctx.notes)
+    if plan is not None and snapshot_sample is not None:
+        x, y = snapshot_sample()
+        callbacks.insert(0, SnapshotCallback(plan, x, y, ctx.run_dir, snapshot_layer))
+    stopper = early_stopping(params["early_stopping_patience"], has_validation, ctx.notes)
+    if stopper is not None:
+        callbacks.append(stopper)
+    return FitSetup(epochs, batch_size, callback, callbacks, stopper)
+
+
 def fit(
     model: keras.Model,
     x_train: np.ndarray,
@@ -214,37 +258,27 @@ def fit(
     default the layer feeding the output. `batches(x, y, shuffle)` turns arrays into
     the batches to fit on (e.g. texts batched by length); by default Keras batches them.
     """
-    params = request.params
-    epochs, batch_size = int(params["epochs"]), int(params["batch_size"])
-    steps = int(np.ceil(len(x_train) / batch_size))
-    callback = StoreCallback(ctx, epochs, steps, len(x_train))
-    base = decay_learning_rate(model, epochs, steps)
-    ctx.notes.append(f"Learning rate {base:g} at the start, decaying to 0 along a cosine.")
-    callbacks: list[keras.callbacks.Callback] = [callback]
-    plan = snapshots.plan_for(params[snapshots.PARAM], request.seed, epochs, ctx.notes)
-    if plan is not None and isinstance(x_train, np.ndarray):
-        callbacks.insert(0, SnapshotCallback(plan, x_train, y_train, ctx.run_dir, snapshot_layer))
-    stopper = early_stopping(params["early_stopping_patience"], validation is not None, ctx.notes)
-    if stopper is not None:
-        callbacks.append(stopper)
+    sample = (lambda: (x_train, y_train)) if isinstance(x_train, np.ndarray) else None
+    setup = fit_setup(
+        model, request, ctx, len(x_train), validation is not None, sample, snapshot_layer
+    )
     watch = Stopwatch()
-    weights = class_weights(y_train, bool(params["balance_classes"]), ctx.notes)
+    weights = class_weights(y_train, bool(request.params["balance_classes"]), ctx.notes)
     if batches is None:
-        inputs = {"x": x_train, "y": y_train, "batch_size": batch_size, "shuffle": True}
+        inputs = {"x": x_train, "y": y_train, "batch_size": setup.batch_size, "shuffle": True}
     else:
         inputs = {"x": batches(x_train, y_train, True)}
         validation = validation and batches(*validation, False)
     model.fit(
         **inputs,
         validation_data=validation,
-        epochs=epochs,
-        callbacks=callbacks,
+        epochs=setup.epochs,
+        callbacks=setup.callbacks,
         class_weight=weights,
         verbose=0,
     )
-    if stopper is not None and not callback.cancelled:
-        ctx.notes.append(early_stopping_note(stopper, callback.epochs_done))
-    return callback, watch.seconds
+    setup.finish(ctx.notes)
+    return setup.store, watch.seconds
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,10 @@
 """Train from the command line, into the same run store the app reads.
 
     python -m models.train --dataset iris --model mlp --epochs 20
+    python -m models.train --dataset path:events.csv --target outcome --model mlp
+
+A `path:` dataset is a CSV or Parquet file, or a folder of them, inside a data folder
+(GLASSBOX_DATA_ROOTS, by default <workspace>/data); it is read from disk batch by batch.
 
 The run appears on the Runs page while it trains, exactly like one started there.
 """
@@ -29,7 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m models.train", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
-        "--dataset", required=True, help="builtin name (iris) or a reference (upload:…)"
+        "--dataset",
+        required=True,
+        help="builtin name (iris), a reference (upload:…), or path:<file or folder in a data "
+        "folder> for a table read from disk",
     )
     parser.add_argument("--model", required=True, choices=sorted(MODEL_KINDS))
     parser.add_argument("--epochs", type=int)
@@ -37,7 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--test-size", type=float, default=0.2)
-    parser.add_argument("--target", help="target column of an uploaded CSV")
+    parser.add_argument("--target", help="target column of an uploaded CSV or a path: table")
+    parser.add_argument(
+        "--bad-lines",
+        choices=["fail", "skip"],
+        help="path: CSV only: fail on a line with the wrong number of fields (default), or "
+        "skip and count such lines",
+    )
+    parser.add_argument(
+        "--key-column",
+        help="path: tables only: the column whose hash assigns rows to train/validation/test "
+        "(default: the row number)",
+    )
     parser.add_argument(
         "--param",
         action="append",
@@ -58,7 +76,8 @@ def spec_from_args(args: argparse.Namespace) -> RunSpec:
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
     dataset = args.dataset if ":" in args.dataset else f"builtin:{args.dataset}"
-    options = {"target": args.target} if args.target else {}
+    given = {"target": args.target, "bad_lines": args.bad_lines, "key_column": args.key_column}
+    options = {name: value for name, value in given.items() if value}
     return RunSpec(dataset, args.model, kind.params(overrides), args.seed, args.test_size, options)
 
 

@@ -168,7 +168,10 @@ def _finish_outcome(
     ctx.set_phase("saving")
     found = run_capabilities(kind.capabilities, outcome, ctx.run_dir, len(store.history(run_id)))
     save_outcome(ctx.run_dir, outcome, ctx.notes, found, kind.modality)
-    final = metrics.summary(outcome.task, outcome.y_true, outcome.y_pred, outcome.proba)
+    # A streamed table's trainer counted every test row; its y_true/y_pred are a sample.
+    final = outcome.extra.get("test_metrics") or metrics.summary(
+        outcome.task, outcome.y_true, outcome.y_pred, outcome.proba
+    )
     if outcome.fit_seconds > 0:
         final["fit_seconds"] = outcome.fit_seconds
         final["train_samples_per_s"] = (

@@ -24,6 +24,11 @@ if choice is None:
     choice = Choice(entry.ref, entry.name, entry.kind)
 else:
     st.markdown(f"Dataset: **{md(choice.name)}** ({choice.kind}) — change it on the Data page.")
+    if choice.ref.startswith("path:"):
+        st.caption(
+            "A table read from disk: every epoch reads all its training rows again, so a "
+            "few epochs and a batch size of 256 or more train it much faster."
+        )
 
 kinds = {kind.label: kind for kind in kinds_for(choice.kind)}
 label = st.selectbox("Model", list(kinds), key="train_model")

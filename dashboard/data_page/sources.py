@@ -48,7 +48,8 @@ def csv_table_source() -> None:
     upload = st.file_uploader(
         "CSV file (comma, semicolon, tab or pipe separated)",
         key="csv_upload",
-        help="Up to 200 MB. One row per sample; one column will be the target.",
+        help="Up to 200 MB. One row per sample; one column will be the target. A bigger "
+        "table: put it in a data folder and choose 'A file or folder on this machine'.",
     )
     ref = None
     if upload is not None:
@@ -124,9 +125,17 @@ def image_source() -> None:
     image_upload_source()
 
 
+def disk_source() -> None:
+    from dashboard.data_page.disk_table import disk_table_source
+
+    disk_table_source()
+
+
+DISK_SOURCE = "A file or folder on this machine"
 SOURCES: dict[str, Callable[[], None]] = {
     "Built-in": builtin_source,
     "Upload a CSV table": csv_table_source,
     "Upload a text CSV": text_source,
     "Upload images": image_source,
+    DISK_SOURCE: disk_source,
 }

@@ -28,7 +28,7 @@ def _column_types(ref: str, _frame: pd.DataFrame) -> pd.DataFrame:
     return infer_columns(_frame)
 
 
-def _show_types(types: pd.DataFrame) -> None:
+def show_types(types: pd.DataFrame) -> None:
     st.markdown("**Columns**")
     st.dataframe(
         types,
@@ -92,6 +92,22 @@ def _offer_text_upload(dataset: Dataset, text: list[str], nothing_else: bool) ->
         )
 
 
+def say_left_out(left_out: dict[str, str]) -> None:
+    if left_out:
+        st.caption(
+            "Left out of training: "
+            + "; ".join(f"'{md(column)}' {md(why)}" for column, why in left_out.items())
+            + "."
+        )
+
+
+def missing_chart(types: pd.DataFrame, key: str) -> None:
+    """Gaps per column, from a column-types table's missing counts and shares."""
+    missing = pd.Series(types["missing_fraction"].to_numpy(), index=types["column"])
+    counts = pd.Series(types["missing"].to_numpy(), index=types["column"])
+    st.plotly_chart(missing_values_figure(missing, counts), key=key)
+
+
 def render_tabular(dataset: Dataset) -> None:
     from data.schema import check_target
 
@@ -100,7 +116,7 @@ def render_tabular(dataset: Dataset) -> None:
     st.markdown(f"**{md(dataset.name)}** — {rows:,} rows × {cols:,} columns")
     st.dataframe(frame.head(50), height=240, key="preview")
     types = _column_types(dataset.ref, frame)
-    _show_types(types)
+    show_types(types)
     columns = list(frame.columns)
     target = _pick_target(dataset, columns)
     left_out, text = _left_out(types, target)
@@ -114,17 +130,11 @@ def render_tabular(dataset: Dataset) -> None:
             + ". Add columns that describe each row — numbers, categories, yes/no values or "
             "dates — or pick another target."
         )
-    if left_out and not nothing_else:
-        st.caption(
-            "Left out of training: "
-            + "; ".join(f"'{md(column)}' {md(why)}" for column, why in left_out.items())
-            + "."
-        )
+    if not nothing_else:
+        say_left_out(left_out)
     left, right = st.columns(2)
     with left:
-        missing = pd.Series(types["missing_fraction"].to_numpy(), index=types["column"])
-        counts = pd.Series(types["missing"].to_numpy(), index=types["column"])
-        st.plotly_chart(missing_values_figure(missing, counts), key="missing_chart")
+        missing_chart(types, key="missing_chart")
     try:
         checked = check_target(frame, target)
     except DatasetError as error:

@@ -74,7 +74,10 @@ class ExploreContext:
         """Test samples (by position in the test set) with label, prediction and confidence."""
         results = self.results
         names = np.asarray(results.class_names, dtype=object)
-        table = pd.DataFrame({"test row": test_rows, "dataset row": results.test_index[test_rows]})
+        from models.tabular.stream_results import table_rows
+
+        dataset_rows = table_rows(results)[test_rows]  # in the table on disk, for a streamed run
+        table = pd.DataFrame({"test row": test_rows, "dataset row": dataset_rows})
         if self.classification:
             table["true"] = names[results.y_true[test_rows]]
             table["predicted"] = names[results.y_pred[test_rows]]
@@ -116,10 +119,13 @@ def cached_results(run_dir: str, finished: float | None) -> RunResults | None:
 def load_context(store: RunStore, run: Run) -> ExploreContext:
     from dashboard.services import load_dataset
     from data.dataset import DatasetError
+    from models.tabular.stream_results import sample_dataset
 
     run_dir = store.run_dir(run.id)
-    try:
-        dataset = load_dataset(run.spec.dataset, run.spec.dataset_options)
+    try:  # a run on a table on disk shows its saved sample of test rows
+        dataset = sample_dataset(run_dir, run.spec.dataset) or load_dataset(
+            run.spec.dataset, run.spec.dataset_options
+        )
     except DatasetError:
         dataset = None
     results = cached_results(str(run_dir), run.finished)

@@ -23,13 +23,12 @@ LABELS = {
 
 
 def render_headline(ctx: ExploreContext) -> None:
-    from models.metrics import baseline_summary, summary
+    from models.tabular.stream_results import exact_scores
 
     results = ctx.results
     if results is None or not len(results.y_true):
         return
-    scores = summary(results.task, results.y_true, results.y_pred, results.proba)
-    baseline = baseline_summary(results.task, results.y_true, len(results.class_names))
+    scores, baseline = exact_scores(results)
     columns = st.columns(len(scores))
     for column, (name, value) in zip(columns, scores.items(), strict=True):
         base = baseline[name]

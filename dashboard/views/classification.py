@@ -11,7 +11,7 @@ from dashboard.explore.sample_display import show_samples
 from dashboard.figures.classification import confusion_matrix_figure, per_class_metrics_figure
 from dashboard.plain_text import md
 from dashboard.views.base import View
-from models.metrics import confusion, per_class_report
+from models.tabular.stream_results import exact_confusion, per_class_report, sample_caption
 
 
 def _cell_from_selection(event) -> tuple[int, int] | None:
@@ -25,8 +25,10 @@ def _cell_from_selection(event) -> tuple[int, int] | None:
 
 def render(ctx: ExploreContext) -> None:
     results, names = ctx.results, ctx.results.class_names
-    matrix = confusion(results.y_true, results.y_pred, len(names))
+    matrix = exact_confusion(results)  # every test row, also of a streamed table
     normalize = st.toggle("Row-normalised", key="cm_normalize")
+    if caption := sample_caption(results):
+        st.caption(md(caption))
     event = st.plotly_chart(
         confusion_matrix_figure(matrix, names, normalize),
         on_select="rerun",
@@ -52,7 +54,7 @@ def render(ctx: ExploreContext) -> None:
     st.markdown(f"**{md(label)}** — {len(rows):,} test samples, most confident first")
     show_samples(ctx, rows, key="cell_samples")
     st.markdown("**Per-class precision, recall and F1**")
-    report = per_class_report(results.y_true, results.y_pred, names)
+    report = per_class_report(results)
     st.plotly_chart(per_class_metrics_figure(report), key="per_class")
     st.dataframe(report.round(3), key="per_class_table")
 

@@ -323,7 +323,10 @@ def rows_at(reader: TableReader, rows: np.ndarray, columns: list[str] | None = N
         if first > wanted[-1]:
             break
     schema = pa.schema([reader.schema.field(c) for c in columns or reader.schema.names])
-    return pa.Table.from_batches(found, schema=schema)
+    if not found:
+        return schema.empty_table()
+    # a CSV's Parquet copy hands text back dictionary-encoded: the table's types are plain
+    return pa.Table.from_batches(found).cast(schema)
 
 
 def _skip(row: pcsv.InvalidRow) -> str:

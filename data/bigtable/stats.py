@@ -35,7 +35,6 @@ from data.bigtable.rowkeys import (
     SplitPlan,
     assign,
     batch_units,
-    unit_hash,
 )
 from data.bigtable.sources import TableSource
 from data.bigtable.target import TargetPlan, plan_target
@@ -43,7 +42,6 @@ from data.tabular_prep import build_preprocessor
 
 QUANTILE_SAMPLE = 100_000
 MAX_TRACKED_LEVELS = 50_000
-_QUANTILE_SEED = 104_729
 Progress = Callable[[float], None]
 
 
@@ -243,6 +241,16 @@ class _Moments:
         return found
 
 
+def _stacked(columns: list[np.ndarray]) -> np.ndarray:
+    """Columns side by side, column-major: each is one contiguous copy, and the per-column
+    sums that follow read contiguous memory (np.column_stack's row-major result cost more
+    than all of the statistics)."""
+    out = np.empty((len(columns[0]), len(columns)), dtype=np.float64, order="F")
+    for index, column in enumerate(columns):
+        out[:, index] = column
+    return out
+
+
 def _scale(variance: float) -> float:
     """StandardScaler's scale: the standard deviation, or 1 where it is (nearly) zero."""
     std = float(np.sqrt(max(variance, 0.0)))
@@ -266,19 +274,22 @@ class _Pass:
 
     def add(self, batch: pa.RecordBatch) -> None:
         _, usable = training_labels(batch, self.target)
-        splits = split_of(batch, self.rows_seen, self.split)
+        hashed = batch_units(batch, self.rows_seen, self.split)
+        splits = assign(hashed, self.split)
         for name, code in SPLIT_NAMES.items():
             self.split_rows[name] += int(((splits == code) & usable).sum())
         train = (splits == TRAIN) & usable
-        first = self.rows_seen
         self.rows_seen += batch.num_rows
         if not train.any():
             return
-        units = unit_hash(np.arange(first, first + batch.num_rows), _QUANTILE_SEED)[train]
+        # The quantile sample keeps the training rows of smallest split hash: given that a
+        # row is for training, its hash is uniform on [start, 1), so stretched to [0, 1) it
+        # is a fresh uniform number per row, and hashing every row a second time is saved.
+        start = self.split.test + (1 - self.split.test) * self.split.validation
+        units = (hashed[train] - start) / (1 - start)
         batch = batch.filter(pa.array(train))
         if numeric := self.roles.get("numeric"):
-            values = np.column_stack([convert.floats(batch.column(c)) for c in numeric])
-            self.numeric.add(values, units)
+            self.numeric.add(_stacked([convert.floats(batch.column(c)) for c in numeric]), units)
         for column, moments in self.dates.items():
             moments.add(convert.date_parts(batch.column(column), column in self.hours), units)
         for column in self.ones:

@@ -32,6 +32,7 @@ class StreamedTable:
     target: str
     bad_lines: BadLines = "fail"
     key_column: str | None = None
+    workspace: Path | None = None  # where profiles, statistics and CSV copies are cached
     kind: Kind = field(default="tabular", init=False)
     streamed: bool = field(default=True, init=False)
 

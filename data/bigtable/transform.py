@@ -88,6 +88,8 @@ def _one_hot(texts: pa.Array, vocab) -> np.ndarray:
     fill = vocab.levels.index(vocab.fill) if vocab.fill in vocab.levels else -1
     if pa.types.is_dictionary(texts.type):  # look up each distinct value once
         per_value = _codes(pc.index_in(texts.dictionary, value_set=levels))
+        if len(per_value) == 0:  # only gaps (a column missing from this file)
+            per_value = np.asarray([fill])
         codes = per_value[texts.indices.fill_null(0).to_numpy(zero_copy_only=False)]
         codes[np.asarray(texts.is_null())] = fill
     else:

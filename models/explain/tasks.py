@@ -111,9 +111,13 @@ class RunExplainer:
     def raw_test_rows(self):
         """The test rows as the dataset has them (original columns), in test order."""
         from data.registry import load_dataset
+        from models.tabular.stream_results import sample_dataset
 
         spec = self.store.get(self.run_id).spec
-        frame = load_dataset(spec.dataset, self.store.workspace, spec.dataset_options).data.frame
+        dataset = sample_dataset(self.run_dir, spec.dataset) or load_dataset(
+            spec.dataset, self.store.workspace, spec.dataset_options
+        )
+        frame = dataset.data.frame
         return frame[self._input_columns()].iloc[self.results.test_index].reset_index(drop=True)
 
     def _input_columns(self) -> list[str]:

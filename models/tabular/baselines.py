@@ -43,6 +43,10 @@ def build_hist_gb(task: str, seed: int, *, max_iter: int, learning_rate: float):
 
 
 def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
+    if getattr(data, "streamed", False):  # a table on disk: fitted on a stated sample
+        from models.tabular.stream_training import train_sklearn
+
+        return train_sklearn(data, request, ctx)
     spec = request.spec
     ctx.set_phase("preprocessing")
     table = prepare_table(

@@ -9,10 +9,9 @@ import keras
 
 from data.dataset import TabularData
 from models import keras_training as keras_common
-from models.inspection import feature_layer, inspect_keras, single_parent
 from models.outcome import TrainContext, TrainOutcome
 from models.request import TrainRequest
-from models.tabular.columns import column_groups
+from models.tabular.keras_parts import evaluated_outcome, input_sizes
 from models.tabular.prep import PreparedTable, prepare_table, save_preprocessor
 
 
@@ -53,28 +52,22 @@ def task_model(
 
 
 def model_inputs(table: PreparedTable, settings: Mapping[str, Any]) -> tuple:
-    """What the data decides for a table network's builder: input width, outputs, task,
-    and, for a kind that reads one token per original column (settings
-    "column_tokens"), which inputs each column became."""
-    sizes: tuple = (table.x_train.shape[1], max(len(table.class_names), 1), table.task)
-    if settings.get("column_tokens"):
-        sizes += (column_groups(table.preprocessor, table.feature_names).members,)
-    return sizes
-
-
-def hidden_layers(model: keras.Model) -> list[str]:
-    """The Dense layers on the way from the feature layer back to the input, deepest first."""
-    found = []
-    name = feature_layer(model)
-    layer = model.get_layer(name) if name else None
-    while isinstance(layer, keras.layers.Layer) and not isinstance(layer, keras.layers.InputLayer):
-        if isinstance(layer, keras.layers.Dense):
-            found.append(layer.name)
-        layer = single_parent(layer)
-    return found
+    """What the data decides for a table network's builder (see `input_sizes`)."""
+    return input_sizes(
+        table.x_train.shape[1],
+        table.class_names,
+        table.task,
+        table.preprocessor,
+        table.feature_names,
+        settings,
+    )
 
 
 def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainOutcome:
+    if getattr(data, "streamed", False):  # a table on disk, read batch by batch
+        from models.tabular.stream_training import train_keras
+
+        return train_keras(data, request, ctx)
     spec = request.spec
     keras_common.seed_everything(request.seed)
     ctx.set_phase("preprocessing")
@@ -90,18 +83,11 @@ def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainO
     )
     ctx.set_phase("evaluating")
     model.save(ctx.run_dir / "model.keras")
-    output = model.predict(table.x_test, batch_size=256, verbose=0)
-    features = keras_common.layer_features(model, table.x_test, hidden_layers(model))
-    features["input"] = table.x_test
-    return TrainOutcome(
-        task=table.task,
-        class_names=table.class_names,
-        test_index=table.test_index,
-        y_true=table.y_test,
-        y_pred=output.argmax(axis=1) if classify else output.ravel(),
-        proba=output if classify else None,
-        features=features,
-        model_file="model.keras",
-        extra={"feature_names": table.feature_names, **inspect_keras(model).details},
-        **fitted.outcome_fields(),
+    return evaluated_outcome(
+        model,
+        table.x_test,
+        table.y_test,
+        table.test_index,
+        (table.task, table.class_names, table.feature_names),
+        fitted.outcome_fields(),
     )

@@ -97,3 +97,51 @@ class RegressionTally:
     def r2(self) -> float:
         spread = self.y_squared - self.y_sum**2 / max(self.n, 1)
         return 1 - self.squared / spread if spread > 0 else 0.0
+
+
+def tally_summary(tally: ClassificationTally | RegressionTally) -> dict[str, float]:
+    """The headline metrics over every counted row, under models.metrics.summary's keys."""
+    if isinstance(tally, RegressionTally):
+        return {"r2": tally.r2, "mae": tally.mae, "rmse": float(np.sqrt(tally.mse))}
+    return {
+        "accuracy": tally.accuracy,
+        "macro_f1": macro_f1(tally.confusion),
+        "log_loss": tally.log_loss,
+    }
+
+
+def per_class(confusion: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(precision, recall, F1, support) per class from a true × predicted count matrix,
+    0 where a ratio has no rows (as scikit-learn's zero_division=0)."""
+    confusion = np.asarray(confusion, np.float64)
+    hits, support, predicted = np.diag(confusion), confusion.sum(axis=1), confusion.sum(axis=0)
+    precision = np.divide(hits, predicted, out=np.zeros_like(hits), where=predicted > 0)
+    recall = np.divide(hits, support, out=np.zeros_like(hits), where=support > 0)
+    both = precision + recall
+    f1 = np.divide(2 * precision * recall, both, out=np.zeros_like(hits), where=both > 0)
+    return precision, recall, f1, support.astype(np.int64)
+
+
+def macro_f1(confusion: np.ndarray) -> float:
+    """Mean F1 over the classes that occur as truth or prediction (scikit-learn's macro)."""
+    confusion = np.asarray(confusion)
+    present = (confusion.sum(axis=0) + confusion.sum(axis=1)) > 0
+    return float(per_class(confusion)[2][present].mean()) if present.any() else 0.0
+
+
+def baseline_from_counts(counts: np.ndarray) -> dict[str, float]:
+    """models.metrics.baseline_summary from the test rows' class counts alone: always the
+    commonest class, with the classes' shares as probabilities."""
+    counts = np.asarray(counts, np.float64)
+    shares = np.clip(counts / max(counts.sum(), 1), 1e-7, 1)
+    shares /= shares.sum()
+    top = int(np.argmax(counts))
+    confusion = np.zeros((len(counts), len(counts)))
+    confusion[:, top] = counts
+    present = counts > 0
+    log_loss = -float((counts[present] * np.log(shares[present])).sum() / max(counts.sum(), 1))
+    return {
+        "accuracy": float(counts[top] / max(counts.sum(), 1)),
+        "macro_f1": macro_f1(confusion),
+        "log_loss": log_loss,
+    }

@@ -64,6 +64,8 @@ class StreamingEvaluation:
 
     @property
     def note(self) -> str:
+        if len(self.sample_rows) >= self.tally.rows:
+            return f"Metrics and views use all {self.tally.rows:,} test rows."
         return (
             f"Metrics count all {self.tally.rows:,} test rows; views that show rows use a fixed "
             f"random sample of {len(self.sample_rows):,} of them."
@@ -103,21 +105,27 @@ def fit_streaming(
     train = _dataset(
         train_rows, n_features, regression, counter, train_steps(transform, batch_size), batch_size
     )
-    val = None
+    val, val_counter = None, _RowCounter()
     val_rows = transform.stats.split_rows["validation"]
     if validation and val_rows:
         steps = math.ceil(val_rows / VALIDATION_ROWS)
-        val = _dataset(validation_rows, n_features, regression, None, steps, VALIDATION_ROWS)
+        val = _dataset(validation_rows, n_features, regression, val_counter, steps, VALIDATION_ROWS)
     timer = _EpochTimer(counter, on_epoch)
     started = time.perf_counter()
-    model.fit(
-        train,
-        validation_data=val,
-        epochs=epochs,
-        callbacks=[timer, *callbacks],
-        verbose=0,
-        shuffle=False,  # shuffled by window in data.bigtable.batches
-    )
+    try:
+        model.fit(
+            train,
+            validation_data=val,
+            epochs=epochs,
+            callbacks=[timer, *callbacks],
+            verbose=0,
+            shuffle=False,  # shuffled by window in data.bigtable.batches
+        )
+    except Exception:
+        found = counter.error or val_counter.error
+        if found is not None:
+            raise found from None
+        raise
     return StreamingFit(timer.reports, time.perf_counter() - started)
 
 
@@ -147,15 +155,20 @@ def evaluate_streaming(
 
 
 class _RowCounter:
+    """Rows handed to tf.data, and the reading error that ended an epoch, if one did:
+    tf.data reports an error raised in a generator as its own graph error, and the
+    person needs the reader's message (the file changed, line 3,000,017 is ragged)."""
+
     def __init__(self) -> None:
         self.rows = 0
+        self.error: Exception | None = None
 
 
 def _dataset(
     make_windows,
     n_features: int,
     regression: bool,
-    counter: _RowCounter | None,
+    counter: _RowCounter,
     steps: int,
     batch_size: int,
 ):
@@ -171,10 +184,13 @@ def _dataset(
     epochs = itertools.count()
 
     def generate():
-        for x, y in make_windows(next(epochs)):
-            if counter is not None:
+        try:
+            for x, y in make_windows(next(epochs)):
                 counter.rows += len(y)
-            yield x, y
+                yield x, y
+        except Exception as error:
+            counter.error = error
+            raise
 
     label = tf.TensorSpec((None,), tf.float32 if regression else tf.int32)
     signature = (tf.TensorSpec((None, n_features), tf.float32), label)
@@ -207,5 +223,7 @@ class _EpochTimer(keras.callbacks.Callback):
         seconds = self.train_seconds or (time.perf_counter() - self.start)
         report = EpochReport(epoch + 1, self.counter.rows - self.rows, seconds, dict(logs or {}))
         self.reports.append(report)
+        if logs is not None:  # the same dict goes on to the later callbacks (the run store)
+            logs["rows_per_s"] = round(report.rows_per_s, 1)
         if self.on_epoch is not None:
             self.on_epoch(report)
