@@ -5,6 +5,10 @@ with status 'queued', and one scheduler thread per app process claims runs in
 order. A worker that dies, or a run left 'running' by a previous app process
 whose worker is gone, is marked interrupted, never left running forever.
 
+Where a run trains is the executor's business (models/executors/): warm local worker
+processes by default, a Ray cluster when configured. The manager sees only a handle
+per run that reads like a process (alive, exit code, terminate).
+
 A worker outlives an app process that was killed. The next app process adopts
 such a worker: it counts against the concurrency limit, can be cancelled, and
 its run ends as the worker reports it. Liveness is decided by the process (pid
@@ -20,6 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from models.executors import Executor, JobHandle, make_executor
 from models.explain.service import ServiceKeeper
 from models.processes import ProcessId
 from models.spec import RunSpec
@@ -34,9 +39,9 @@ SERVICE_RESTART_S = 10.0  # least time between two starts of the embedding servi
 
 @dataclass
 class _Worker:
-    """A worker this manager looks after: one it spawned, or one it adopted (pid only)."""
+    """A run this manager looks after: one its executor started, or one it adopted (pid only)."""
 
-    process: multiprocessing.process.BaseProcess | None
+    process: JobHandle | None
     adopted: ProcessId | None = None
     cancel_seen: float | None = None
 
@@ -59,10 +64,9 @@ class _Worker:
             time.sleep(0.05)
 
     def ended_how(self) -> str:
-        code = self.process.exitcode if self.process is not None else None
-        if code is None:
-            return "the worker process ended without finishing its run"
-        return f"the worker process ended unexpectedly (exit code {code})"
+        if self.process is not None:
+            return self.process.ended_how()
+        return "the worker process ended without finishing its run"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -85,6 +89,7 @@ class JobManager:
         concurrency: int = 1,
         poll_s: float = 0.25,
         embedding_service: bool = True,
+        executor: Executor | None = None,
     ) -> None:
         self.store = store
         self._embedding_service = embedding_service
@@ -97,6 +102,7 @@ class JobManager:
         self._stop = threading.Event()
         self._context = multiprocessing.get_context("spawn")
         self.identity = ProcessId.current()
+        self.executor = executor or make_executor(str(store.workspace), self.concurrency)
         self._explain_service = ServiceKeeper(self._context, store.workspace)
         self.recover()
         self._thread = threading.Thread(target=self._loop, name="glassbox-scheduler", daemon=True)
@@ -115,6 +121,7 @@ class JobManager:
 
     def set_concurrency(self, value: int) -> None:
         self.concurrency = max(1, int(value))
+        self.executor.set_concurrency(self.concurrency)
 
     def running_here(self) -> list[str]:
         """Runs whose workers this manager spawned or adopted; they count against concurrency."""
@@ -135,6 +142,7 @@ class JobManager:
         for run_id, worker in workers.items():
             worker.join(timeout)
             self.store.finish_if_running(run_id, "interrupted", "the app shut down during training")
+        self.executor.shutdown()
 
     # --- the scheduler --------------------------------------------------------
 
@@ -251,12 +259,11 @@ class JobManager:
             run_id = self.store.claim_next_queued(self.identity)
             if run_id is None:
                 return
-            process = self._context.Process(
-                target=run_job,
-                args=(str(self.store.workspace), run_id),
-                name=f"glassbox-run-{run_id}",
-                daemon=True,
-            )
-            process.start()
+            try:
+                handle = self.executor.start(run_id, run_job)
+            except Exception as error:  # e.g. the cluster went away: the run says so
+                log.exception("could not start run %s", run_id)
+                self.store.finish_if_running(run_id, "interrupted", f"could not start: {error}")
+                continue
             with self._lock:
-                self._workers[run_id] = _Worker(process)
+                self._workers[run_id] = _Worker(handle)
