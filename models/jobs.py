@@ -156,6 +156,11 @@ class JobManager:
             owner = run.owner
             if owner is not None and owner.is_alive():
                 continue  # another job manager (another app, or this one's twin) looks after it
+            if run.on_ray:  # a Ray task dies with the app process that drove it
+                self.store.finish_if_running(
+                    run.id, "interrupted", "the app that sent it to the Ray cluster stopped"
+                )
+                continue
             if self._worker_alive(run):
                 # Only a run some app process claimed: a run trained in another process
                 # (the command line, a test training in its own process) was never a job
@@ -261,9 +266,9 @@ class JobManager:
                 return
             try:
                 handle = self.executor.start(run_id, run_job)
-            except Exception as error:  # e.g. the cluster went away: the run says so
+            except Exception as error:  # e.g. a dataset no cluster node can read
                 log.exception("could not start run %s", run_id)
-                self.store.finish_if_running(run_id, "interrupted", f"could not start: {error}")
+                self.store.finish(run_id, "failed", error=f"could not start: {error}")
                 continue
             with self._lock:
                 self._workers[run_id] = _Worker(handle)

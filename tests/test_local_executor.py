@@ -99,3 +99,31 @@ def test_two_warm_workers_train_at_once_and_a_killed_idle_one_is_replaced(store)
     pids = {store.get(r).pid for r in again}
     assert idle[1] in pids and idle[0] not in pids
     assert manager.executor.spawned == 3
+
+
+def test_without_a_cluster_configured_nothing_of_ray_is_imported(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys; from models.jobs import JobManager; from models.store import RunStore;"
+        "m = JobManager(RunStore(sys.argv[1]), embedding_service=False); m.shutdown();"
+        "print(type(m.executor).__name__, 'ray' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GLASSBOX_EXECUTOR")}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, env=env, capture_output=True
+    )
+    assert done.stdout.decode().split() == ["LocalExecutor", "False"], done.stderr.decode()
+
+
+def test_a_misspelt_executor_setting_says_which_values_work(monkeypatch):
+    from models.executors import executor_choice
+
+    monkeypatch.setenv("GLASSBOX_EXECUTOR", "rey")
+    with pytest.raises(ValueError, match="'local' \\(the default\\) or 'ray'"):
+        executor_choice()
+    monkeypatch.setenv("GLASSBOX_EXECUTOR", " Ray ")
+    assert executor_choice() == "ray"
