@@ -29,6 +29,7 @@ from models.explain.service import ServiceKeeper
 from models.processes import ProcessId
 from models.spec import RunSpec
 from models.store import Run, RunStore
+from models.sweeps.driver import SweepDriver
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ class JobManager:
         self.identity = ProcessId.current()
         self.executor = executor or make_executor(str(store.workspace), self.concurrency)
         self._explain_service = ServiceKeeper(self._context, store.workspace)
+        self._sweeps = SweepDriver(store, self.identity)
         self.recover()
         self._thread = threading.Thread(target=self._loop, name="glassbox-scheduler", daemon=True)
         self._thread.start()
@@ -188,7 +190,13 @@ class JobManager:
 
     def _loop(self) -> None:
         last_recover = time.monotonic()
-        steps = (self._reap, self._enforce_cancels, self._start_queued, self._keep_service_alive)
+        steps = (
+            self._reap,
+            self._enforce_cancels,
+            self._sweeps.step,  # before starting: a trial it queues starts this tick
+            self._start_queued,
+            self._keep_service_alive,
+        )
         while not self._stop.wait(self.poll_s):
             for step in steps:  # each step on its own, so one failing never starves the rest
                 try:

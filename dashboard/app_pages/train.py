@@ -6,6 +6,7 @@ from dashboard.chosen_dataset import Choice, chosen
 from dashboard.services import get_manager, get_store
 from dashboard.train_page.param_widgets import param_inputs
 from dashboard.train_page.started import started_runs
+from dashboard.train_page.sweep_form import start_sweep_from_form, sweep_form
 from models.registry import kinds_for
 from models.spec import RunSpec
 
@@ -27,7 +28,20 @@ kinds = {kind.label: kind for kind in kinds_for(choice.kind)}
 label = st.selectbox("Model", list(kinds), key="train_model")
 kind = kinds[label]
 st.caption(kind.description)
-params = param_inputs(kind.defaults, f"p_{kind.key}")
+mode = (
+    st.segmented_control(
+        "Train",
+        ["One run", "Sweep"],
+        default="One run",
+        key="train_mode",
+        help="Sweep: search the hyperparameters over lists or ranges, one run per trial.",
+    )
+    or "One run"
+)
+if mode == "Sweep":
+    sweep_texts, sweep_options = sweep_form(kind, f"s_{kind.key}")
+else:
+    params = param_inputs(kind.defaults, f"p_{kind.key}")
 left, right = st.columns(2)
 seed = int(left.number_input("Seed", min_value=0, value=0, step=1, key="train_seed"))
 test_size = right.slider("Test split", 0.1, 0.4, 0.2, 0.05, key="train_test_size")
@@ -41,7 +55,10 @@ run_tags = right.text_input(
     help="Words to find and group runs by, e.g. 'baseline, small'.",
 )
 
-if st.button("Start training", type="primary", key="start_training"):
+if mode == "Sweep":
+    if st.button("Start sweep", type="primary", key="start_sweep"):
+        start_sweep_from_form(kind, sweep_texts, sweep_options, choice, seed, test_size, run_name)
+elif st.button("Start training", type="primary", key="start_training"):
     spec = RunSpec(choice.ref, kind.key, params, seed, test_size, dict(choice.options))
     run_id = get_manager().submit(spec, dataset_name=choice.name, name=run_name, tags=run_tags)
     st.session_state.setdefault("started_runs", []).append(run_id)
