@@ -88,7 +88,7 @@ def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainO
     )
     ctx.set_phase("evaluating")
     model.save(ctx.run_dir / "model.keras")
-    output = model.predict(table.x_test, batch_size=256, verbose=0)
+    output = keras_common.predict_eager(model, table.x_test)
     features = keras_common.layer_features(model, table.x_test, hidden_layers(model))
     features["input"] = table.x_test
     return TrainOutcome(
