@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import time
 
-from _runs import MLP_PARAMS, median, run_once, specs, upload_table
 from _common import temp_workspace
+from _runs import MLP_PARAMS, median, run_once, specs, upload_table
 
 from models.jobs import JobManager
 from models.store import RunStore
