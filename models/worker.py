@@ -23,7 +23,9 @@ from models.outcome import TrainContext, TrainOutcome
 from models.processes import ProcessId
 from models.store import SAVING, STOPPING, RunStore
 
-HEARTBEAT_S = 1.0
+# Also how often a cancel is looked for: a sweep stops a poor trial by cancelling it, and
+# every second it keeps training after that is spent for nothing.
+HEARTBEAT_S = 0.5
 # Every trainer sets the phase "evaluating" once its fit has returned. From there on a
 # cancel lets the run finish evaluating and saving: killing it would throw away the
 # training that already happened.
