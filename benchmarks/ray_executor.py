@@ -58,9 +58,15 @@ def eight_runs(cluster_address: str) -> float:
         while any(store.get(r).active for r in ids):
             time.sleep(0.05)
         seconds = time.perf_counter() - started
-        assert all(store.get(r).status == "succeeded" for r in ids)
-        nodes = {store.get(r).node for r in ids}
-        print(f"  8 runs on {len(nodes)} node(s): {seconds:.1f} s")
+        runs = [store.get(r) for r in ids]
+        assert all(run.status == "succeeded" for run in runs)
+        nodes = {run.node for run in runs}
+        fits = [run.final_metrics["fit_seconds"] for run in runs]
+        before = [(run.fit_started or run.started) - run.started for run in runs]
+        print(
+            f"  8 runs on {len(nodes)} node(s): {seconds:.1f} s; per run: fit "
+            f"{median(fits):.2f} s, start → fit {median(before):.2f} s (medians)"
+        )
         return seconds
     finally:
         manager.shutdown()

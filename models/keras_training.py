@@ -288,7 +288,8 @@ def layer_features(
     """Activations of the named layers, flattened to (n, d), in one pass."""
     if not layer_names:
         return {}
-    probe = keras.Model(model.inputs, [model.get_layer(name).output for name in layer_names])
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs  # called as the model
+    probe = keras.Model(inputs, [model.get_layer(name).output for name in layer_names])
     outputs = predict_eager(probe, x, batch_size)
     if len(layer_names) == 1:
         outputs = [outputs]

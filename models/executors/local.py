@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from models.executors.warm_worker import PRELOAD, serve
 
-DEFAULT_MAX_RUNS = 25
+DEFAULT_MAX_RUNS = 50
 DEFAULT_MAX_MB = 3_000
 
 
@@ -148,16 +148,16 @@ class LocalExecutor:
         with self._lock:
             while self._idle and not self._idle[-1].usable():
                 self._idle.pop().retire()  # died while idle
-            if self._idle:
-                warm = self._idle.pop()
-            else:
-                warm = _WarmProcess(self._context, self._threads(), self.preload)
-                self.spawned += 1
+            warm = self._idle.pop() if self._idle else self._spawn()
             job = LocalJob(self, warm, run_id)
             warm.job = job
             warm.runs += 1
         warm.conn.send((target, self.workspace, run_id))
         return job
+
+    def _spawn(self) -> _WarmProcess:
+        self.spawned += 1
+        return _WarmProcess(self._context, self._threads(), self.preload)
 
     def _released(self, warm: _WarmProcess) -> None:
         """A worker's run is done: keep it for the next one unless it is worn or surplus."""
@@ -166,6 +166,9 @@ class LocalExecutor:
             worn = warm.runs >= self.max_runs or warm.rss > self.max_mb * 2**20
             if worn or len(self._idle) >= self.concurrency or not warm.process.is_alive():
                 warm.retire()
+                if worn and len(self._idle) < self.concurrency:
+                    # Its successor imports while nobody waits, not when the next run comes.
+                    self._idle.append(self._spawn())
             else:
                 self._idle.append(warm)
 

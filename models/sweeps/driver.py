@@ -77,12 +77,16 @@ class SweepDriver:
             self._follow(study, frozen, settings)
         state = group.settings.get("state")
         trials = study.get_trials(deepcopy=False)
-        in_flight = sum(t.state == TrialState.RUNNING for t in trials)
+        # A pruned trial still stopping is not waited for: the next one queues behind it.
+        in_flight = sum(
+            t.state == TrialState.RUNNING and not t.user_attrs.get("pruned") for t in trials
+        )
         while state == RUNNING and in_flight < settings.parallel and len(trials) < settings.budget:
             self._queue_trial(study, group, settings)
             in_flight += 1
             trials = study.get_trials(deepcopy=False)
-        if in_flight == 0 and (state == STOPPING or len(trials) >= settings.budget):
+        running = any(t.state == TrialState.RUNNING for t in trials)
+        if not running and (state == STOPPING or len(trials) >= settings.budget):
             state = CANCELLED if state == STOPPING else FINISHED
             self._studies.pop(group.id, None)
         update_settings(self.store, group.id, state=state, **summary(study, settings, state))
