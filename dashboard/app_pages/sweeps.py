@@ -12,9 +12,7 @@ sweeps = list_groups(store, SWEEP)
 if not sweeps:
     st.info("No sweeps yet. On the Train page, switch to **Sweep** to search hyperparameters.")
     st.stop()
-labels = {
-    group.id: f"{group.name} · {group.settings.get('state', '')} · {group.id}" for group in sweeps
-}
+labels = {group.id: f"{group.name} · {group.id}" for group in sweeps}  # stable while it runs
 wanted = st.query_params.get("sweep")
 ids = list(labels)
 chosen = st.selectbox(

@@ -65,7 +65,9 @@ def parallel_coordinates(
             dimensions=dimensions,
         )
     )
-    return apply_layout(fig, f"Trials: parameters and {metric}", height=420)
+    fig = apply_layout(fig, f"Trials: parameters and {metric}", height=460)
+    # Axis names sit above the axes: room for them under the title and at both ends.
+    return fig.update_layout(margin={"t": 110, "l": 70, "r": 40, "b": 30}, title_y=0.97)
 
 
 def overlaid_curves(curves: list[dict[str, Any]], metric: str) -> go.Figure:

@@ -45,7 +45,7 @@ def _header(store: RunStore, group_id: str) -> None:
             for k, v in best["params"].items()
         )
         left.success(
-            f"Best so far: trial {best['number']} · {settings.metric} "
+            f"{'Best so far' if state == RUNNING else 'Best trial'}: trial {best['number']} · {settings.metric} "
             f"{best['value']:.4f} · {params}"
         )
         right.page_link(

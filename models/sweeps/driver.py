@@ -132,13 +132,14 @@ class SweepDriver:
             if fresh and run.active and trial.should_prune():
                 trial.set_user_attr("pruned", True)
                 self.store.request_cancel(run_id)
-                self.store.label_run(run_id, run.name, (*run.tags, STOPPED_EARLY))
                 pruned = True
         if run.active:
             return
-        if pruned:
+        if pruned and run.status == "cancelled":
+            self.store.label_run(run_id, run.name, (*run.tags, STOPPED_EARLY))
             study.tell(frozen.number, state=TrialState.PRUNED)
             return
+        # A trial asked to stop that finished first counts as finished: it was not cut short.
         value = objective(run, history, settings)
         if run.status == "succeeded" and value is not None:
             study.tell(frozen.number, value)
