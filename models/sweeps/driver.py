@@ -183,10 +183,14 @@ def _sampler(settings: SweepSettings):
 def _pruner(settings: SweepSettings):
     import optuna
 
+    # The first epochs say little (a slow starter may end best): judging starts after a
+    # quarter of them. Pruning on epoch 1 of 10 once cut the trial that would have won.
+    epochs = int(settings.base.get("params", {}).get("epochs", 0) or 0)
+    warmup = max(1, epochs // 4)
     if settings.pruner == "median":
-        return optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1)
+        return optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=warmup)
     if settings.pruner == "halving":
-        return optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
+        return optuna.pruners.SuccessiveHalvingPruner(min_resource=warmup, reduction_factor=3)
     return optuna.pruners.NopPruner()
 
 
