@@ -171,7 +171,12 @@ class RayExecutor:
             raise ValueError(f"run {run_id} is gone")
         package = self.datasets.package(run.spec.dataset)
         ref = train_on_node.options(
-            num_cpus=self.cpus, num_gpus=self.gpus, name=f"glassbox-run-{run_id}"
+            num_cpus=self.cpus,
+            num_gpus=self.gpus,
+            name=f"glassbox-run-{run_id}",
+            # Runs are long and few: spread them over the nodes rather than packing a node
+            # whose leased worker would take the queued runs one after another.
+            scheduling_strategy="SPREAD",
         ).remote(self.writer, run_id, run.spec.dataset, package)
         return RayJob(ref, run_id)
 
