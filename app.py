@@ -14,6 +14,7 @@ def main() -> None:
         ),
         st.Page("dashboard/app_pages/train.py", title="Train", icon=":material/model_training:"),
         st.Page("dashboard/app_pages/runs.py", title="Runs", icon=":material/monitoring:"),
+        st.Page("dashboard/app_pages/sweeps.py", title="Sweeps", icon=":material/tune:"),
         st.Page(
             "dashboard/app_pages/explore.py",
             title="Explore",

@@ -5,6 +5,10 @@ with status 'queued', and one scheduler thread per app process claims runs in
 order. A worker that dies, or a run left 'running' by a previous app process
 whose worker is gone, is marked interrupted, never left running forever.
 
+Where a run trains is the executor's business (models/executors/): warm local worker
+processes by default, a Ray cluster when configured. The manager sees only a handle
+per run that reads like a process (alive, exit code, terminate).
+
 A worker outlives an app process that was killed. The next app process adopts
 such a worker: it counts against the concurrency limit, can be cancelled, and
 its run ends as the worker reports it. Liveness is decided by the process (pid
@@ -20,10 +24,12 @@ import threading
 import time
 from dataclasses import dataclass
 
+from models.executors import Executor, JobHandle, make_executor
 from models.explain.service import ServiceKeeper
 from models.processes import ProcessId
 from models.spec import RunSpec
 from models.store import Run, RunStore
+from models.sweeps.driver import SweepDriver
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +40,9 @@ SERVICE_RESTART_S = 10.0  # least time between two starts of the embedding servi
 
 @dataclass
 class _Worker:
-    """A worker this manager looks after: one it spawned, or one it adopted (pid only)."""
+    """A run this manager looks after: one its executor started, or one it adopted (pid only)."""
 
-    process: multiprocessing.process.BaseProcess | None
+    process: JobHandle | None
     adopted: ProcessId | None = None
     cancel_seen: float | None = None
 
@@ -59,10 +65,9 @@ class _Worker:
             time.sleep(0.05)
 
     def ended_how(self) -> str:
-        code = self.process.exitcode if self.process is not None else None
-        if code is None:
-            return "the worker process ended without finishing its run"
-        return f"the worker process ended unexpectedly (exit code {code})"
+        if self.process is not None:
+            return self.process.ended_how()
+        return "the worker process ended without finishing its run"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -85,6 +90,7 @@ class JobManager:
         concurrency: int = 1,
         poll_s: float = 0.25,
         embedding_service: bool = True,
+        executor: Executor | None = None,
     ) -> None:
         self.store = store
         self._embedding_service = embedding_service
@@ -97,7 +103,9 @@ class JobManager:
         self._stop = threading.Event()
         self._context = multiprocessing.get_context("spawn")
         self.identity = ProcessId.current()
+        self.executor = executor or make_executor(str(store.workspace), self.concurrency)
         self._explain_service = ServiceKeeper(self._context, store.workspace)
+        self._sweeps = SweepDriver(store, self.identity)
         self.recover()
         self._thread = threading.Thread(target=self._loop, name="glassbox-scheduler", daemon=True)
         self._thread.start()
@@ -115,6 +123,7 @@ class JobManager:
 
     def set_concurrency(self, value: int) -> None:
         self.concurrency = max(1, int(value))
+        self.executor.set_concurrency(self.concurrency)
 
     def running_here(self) -> list[str]:
         """Runs whose workers this manager spawned or adopted; they count against concurrency."""
@@ -135,6 +144,7 @@ class JobManager:
         for run_id, worker in workers.items():
             worker.join(timeout)
             self.store.finish_if_running(run_id, "interrupted", "the app shut down during training")
+        self.executor.shutdown()
 
     # --- the scheduler --------------------------------------------------------
 
@@ -148,6 +158,11 @@ class JobManager:
             owner = run.owner
             if owner is not None and owner.is_alive():
                 continue  # another job manager (another app, or this one's twin) looks after it
+            if run.on_ray:  # a Ray task dies with the app process that drove it
+                self.store.finish_if_running(
+                    run.id, "interrupted", "the app that sent it to the Ray cluster stopped"
+                )
+                continue
             if self._worker_alive(run):
                 # Only a run some app process claimed: a run trained in another process
                 # (the command line, a test training in its own process) was never a job
@@ -175,7 +190,13 @@ class JobManager:
 
     def _loop(self) -> None:
         last_recover = time.monotonic()
-        steps = (self._reap, self._enforce_cancels, self._start_queued, self._keep_service_alive)
+        steps = (
+            self._reap,
+            self._enforce_cancels,
+            self._sweeps.step,  # before starting: a trial it queues starts this tick
+            self._start_queued,
+            self._keep_service_alive,
+        )
         while not self._stop.wait(self.poll_s):
             for step in steps:  # each step on its own, so one failing never starves the rest
                 try:
@@ -251,12 +272,11 @@ class JobManager:
             run_id = self.store.claim_next_queued(self.identity)
             if run_id is None:
                 return
-            process = self._context.Process(
-                target=run_job,
-                args=(str(self.store.workspace), run_id),
-                name=f"glassbox-run-{run_id}",
-                daemon=True,
-            )
-            process.start()
+            try:
+                handle = self.executor.start(run_id, run_job)
+            except Exception as error:  # e.g. a dataset no cluster node can read
+                log.exception("could not start run %s", run_id)
+                self.store.finish(run_id, "failed", error=f"could not start: {error}")
+                continue
             with self._lock:
-                self._workers[run_id] = _Worker(process)
+                self._workers[run_id] = _Worker(handle)

@@ -19,6 +19,7 @@ FINISHED = ("succeeded", "failed", "cancelled", "interrupted")
 # point of no return, evaluating and saving; neither may be terminated. TERMINATING is
 # the job manager's claim before it kills a worker that did neither in time.
 TRAINING, STOPPING, SAVING, TERMINATING = "", "stopping", "saving", "terminating"
+RAY_NODE = "ray node "  # how the `node` of a run trained on a Ray cluster begins
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class Run:
     rows_per_epoch: int = 0
     group_id: str | None = None  # the cross-validation or sweep it belongs to (models/groups.py)
     group_index: int | None = None
+    node: str = ""  # where it trained: this machine's host name, or "ray node <ip> <id>"
+
+    @property
+    def on_ray(self) -> bool:
+        return self.node.startswith(RAY_NODE)
 
     @property
     def worker(self) -> ProcessId | None:

@@ -264,14 +264,15 @@ class RunStore:
 
     # --- the worker's writes ----------------------------------------------------
 
-    def mark_started(self, run_id: str, worker: ProcessId) -> bool:
-        """Record the worker of a running run; False if the run is gone or already closed."""
+    def mark_started(self, run_id: str, worker: ProcessId, node: str = "") -> bool:
+        """Record the worker of a running run and where it runs (`node`: host or Ray node);
+        False if the run is gone or already closed."""
         now = time.time()
         with self.connect() as db:
             cursor = db.execute(
                 "UPDATE runs SET pid = ?, pid_started = ?, heartbeat = ?, phase = 'loading data',"
-                " started = COALESCE(started, ?) WHERE id = ? AND status = 'running'",
-                (worker.pid, worker.started, now, now, run_id),
+                " started = COALESCE(started, ?), node = ? WHERE id = ? AND status = 'running'",
+                (worker.pid, worker.started, now, now, node, run_id),
             )
             return cursor.rowcount > 0
 

@@ -18,6 +18,7 @@ ADDED_COLUMNS = (
     ("epochs", "logged", "REAL"),  # when the epoch ended
     ("runs", "group_id", "TEXT REFERENCES run_groups(id) ON DELETE CASCADE"),  # fold or trial of
     ("runs", "group_index", "INTEGER"),  # its place in the group: fold 0.., trial 0..
+    ("runs", "node", "TEXT NOT NULL DEFAULT ''"),  # where it trained: host, or Ray node
 )
 
 SCHEMA = """

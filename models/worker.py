@@ -11,6 +11,7 @@ capabilities into meta.json: the kind's declared ones plus what the outcome show
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import traceback
 from pathlib import Path
@@ -22,7 +23,9 @@ from models.outcome import TrainContext, TrainOutcome
 from models.processes import ProcessId
 from models.store import SAVING, STOPPING, RunStore
 
-HEARTBEAT_S = 1.0
+# Also how often a cancel is looked for: a sweep stops a poor trial by cancelling it, and
+# every second it keeps training after that is spent for nothing.
+HEARTBEAT_S = 0.5
 # Every trainer sets the phase "evaluating" once its fit has returned. From there on a
 # cancel lets the run finish evaluating and saving: killing it would throw away the
 # training that already happened.
@@ -63,7 +66,7 @@ def execute(store: RunStore, run_id: str) -> str:
     A run that was deleted or closed before or while it trained is left alone:
     nothing is recorded and the status it has (or "deleted") is returned.
     """
-    if not store.mark_started(run_id, ProcessId.current()):
+    if not store.mark_started(run_id, ProcessId.current(), socket.gethostname()):
         return _status_now(store, run_id)
     beat = _Heartbeat(store, run_id)
     if store.heartbeat(run_id):
@@ -179,19 +182,31 @@ def _finish_outcome(
         )
     if not store.finish(run_id, status, final_metrics=final):
         return False
-    if status == "succeeded" and outcome.features:
+    if status == "succeeded":
+        layer = next(iter(outcome.features), None)
+        # A store on another machine (models/executors/ray_store.py) forwards the requests
+        # to the app's node, where the embedding and explain services read them.
+        forward = getattr(store, "after_success", None)
+        if forward is not None:
+            forward(run_id, layer, kind.modality)
+        else:
+            after_success(store, run_id, layer, kind.modality)
+    return True
+
+
+def after_success(store: RunStore, run_id: str, layer: str | None, modality: str) -> None:
+    """Queue the default map and the explanations, so Explore finds them ready."""
+    if layer is not None:
         try:
-            _request_default_embedding(store, run_id, next(iter(outcome.features)))
+            _request_default_embedding(store, run_id, layer)
         except Exception:  # the run has succeeded; Explore asks again when opened
             pass
-    if status == "succeeded":
-        try:
-            from models.explain.queue import after_training
+    try:
+        from models.explain.queue import after_training
 
-            after_training(store, run_id, kind.modality)
-        except Exception:  # as above: Explore asks for it when opened
-            pass
-    return True
+        after_training(store, run_id, modality)
+    except Exception:  # as above: Explore asks for it when opened
+        pass
 
 
 def _request_default_embedding(store: RunStore, run_id: str, layer: str) -> None:

@@ -59,3 +59,6 @@ def wait_for(predicate, timeout: float = 90.0, interval: float = 0.1):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+SLOW_FOREST = RunSpec("builtin:digits", "random_forest", {"n_estimators": 20_000})

@@ -6,7 +6,7 @@ import pytest
 
 from data.bigtable import synthetic
 from models.store import RunStore
-from tests.test_jobs import wait_for
+from tests.factories import wait_for
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,7 @@ from models.crossval.submit import submit_crossval
 from models.spec import RunSpec
 from models.store import RunStore
 from models.worker import execute
-from tests.test_jobs import wait_for
+from tests.factories import wait_for
 
 
 def test_stratified_folds_test_every_row_once_and_keep_class_shares():

@@ -14,7 +14,7 @@ from models.jobs import CANCEL_GRACE_S, JobManager
 from models.spec import RunSpec
 from models.store import RunStore
 from tests import spawned
-from tests.factories import FAST, SLOW_MLP, wait_for
+from tests.factories import FAST, SLOW_FOREST, SLOW_MLP, wait_for
 
 
 @pytest.fixture
@@ -54,9 +54,6 @@ def test_concurrent_submits_from_several_tabs_are_all_queued(store, manager):
         thread.join()
     assert len(set(ids)) == 4
     wait_for(lambda: all(store.get(run_id).status == "succeeded" for run_id in ids), timeout=120)
-
-
-SLOW_FOREST = RunSpec("builtin:digits", "random_forest", {"n_estimators": 20_000})
 
 
 def test_cancel_stops_a_keras_job_at_the_next_batch_and_keeps_its_results(store, manager):

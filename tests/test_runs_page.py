@@ -204,3 +204,17 @@ def test_a_run_is_renamed_and_tagged_on_the_runs_page_and_stays_picked(store):
     assert (run.name, run.tags) == ("long shot", ("deep", "slow"))
     assert first in picked(at)
     assert any(o.startswith("long shot · ") for o in at.selectbox(key=PICKER).options)
+
+
+def test_the_runs_table_says_where_each_run_trained_and_on_what(store):
+    here, there = queue(store, 2)
+    for run_id, node in ((here, "laptop"), (there, "ray node 10.0.0.7 (1a2b3c4d)")):
+        mark_running(store, run_id)
+        store.mark_started(run_id, ProcessId.current(), node)
+    at = open_app(RUNS_PAGE)
+    table = at.dataframe[0].value
+    assert dict(zip(table["id"], table["where"], strict=True)) == {
+        here: "laptop",
+        there: "ray node 10.0.0.7 (1a2b3c4d)",
+    }
+    assert any("warm worker" in caption.value for caption in at.sidebar.caption)

@@ -11,9 +11,11 @@ from dashboard.services import get_manager, get_store
 st.title("Runs")
 store, manager = get_store(), get_manager()
 with st.sidebar:
+    most = 4 if manager.executor.name == "local" else 64  # a cluster takes many more
     manager.set_concurrency(
-        st.number_input("Runs trained at once", 1, 4, manager.concurrency, key="concurrency")
+        st.number_input("Runs trained at once", 1, most, manager.concurrency, key="concurrency")
     )
+    st.caption(f":material/dns: Runs train on {manager.executor.describe()}.")
 
 runs = store.list_runs()
 runs_table(store, [run.id for run in runs])

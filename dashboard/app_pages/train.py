@@ -8,6 +8,7 @@ from dashboard.services import get_manager, get_store
 from dashboard.train_page.crossval import crossval_folds, submit_folds
 from dashboard.train_page.param_widgets import param_inputs
 from dashboard.train_page.started import started_runs
+from dashboard.train_page.sweep_form import start_sweep_from_form, sweep_form
 from models.registry import kinds_for
 from models.spec import RunSpec
 
@@ -34,8 +35,22 @@ kinds = {kind.label: kind for kind in kinds_for(choice.kind)}
 label = st.selectbox("Model", list(kinds), key="train_model")
 kind = kinds[label]
 st.caption(kind.description)
-params = param_inputs(kind.defaults, f"p_{kind.key}")
-folds = crossval_folds()
+mode = (
+    st.segmented_control(
+        "Train",
+        ["One run", "Sweep"],
+        default="One run",
+        key="train_mode",
+        help="Sweep: search the hyperparameters over lists or ranges, one run per trial.",
+    )
+    or "One run"
+)
+folds = 0
+if mode == "Sweep":
+    sweep_texts, sweep_options = sweep_form(kind, f"s_{kind.key}")
+else:
+    params = param_inputs(kind.defaults, f"p_{kind.key}")
+    folds = crossval_folds()
 left, right = st.columns(2)
 seed = int(left.number_input("Seed", min_value=0, value=0, step=1, key="train_seed"))
 test_size = right.slider(
@@ -59,7 +74,10 @@ run_tags = right.text_input(
 )
 
 start = "Start cross-validation" if folds else "Start training"
-if st.button(start, type="primary", key="start_training"):
+if mode == "Sweep":
+    if st.button("Start sweep", type="primary", key="start_sweep"):
+        start_sweep_from_form(kind, sweep_texts, sweep_options, choice, seed, test_size, run_name)
+elif st.button(start, type="primary", key="start_training"):
     spec = RunSpec(choice.ref, kind.key, params, seed, test_size, dict(choice.options))
     if folds:
         # fold 1 last: "Started here" shows the newest few, and fold 1 trains first

@@ -75,6 +75,7 @@ def runs_frame(runs: list[Run]) -> pd.DataFrame:
             "progress": [progress_text(run) for run in runs],
             "duration (s)": [round(run.duration, 1) if run.duration else None for run in runs],
             "tags": [", ".join(run.tags) for run in runs],
+            "where": [run.node for run in runs],
             "id": [run.id for run in runs],
             "from": [run.origin for run in runs],
         }

@@ -63,7 +63,7 @@ def evaluated_outcome(
     task, class_names, feature_names = described
     classify = task == "classification"
     if output is None:
-        output = model.predict(x_test, batch_size=256, verbose=0)
+        output = keras_common.predict_eager(model, x_test)
     features = keras_common.layer_features(model, x_test, hidden_layers(model))
     features["input"] = x_test
     return TrainOutcome(
