@@ -58,6 +58,15 @@ def _keras_panel(ctx: ExploreContext, text: str, key: str) -> None:
         show_saliency(ctx, text, key)
 
 
+def _raw_text_panel(ctx: ExploreContext, text: str, key: str) -> None:
+    """A model that reads strings itself (its own TextVectorization inside): just its answer."""
+    from models.importing.keras_eval import text_batch
+
+    model = saved_model(ctx)
+    probabilities = model.predict_on_batch(text_batch(model, [text]))[0]
+    _probabilities(ctx, probabilities.astype(float), key)
+
+
 def _sklearn_panel(ctx: ExploreContext, text: str, key: str) -> None:
     """Probabilities and the terms that weigh most (a TF-IDF pipeline's coefficients)."""
     from models.text.probes import sklearn_probabilities, tfidf_contributions
@@ -91,6 +100,8 @@ def render(ctx: ExploreContext) -> None:
         st.info("Type a sentence above to see what the model predicts.")
         return
     panel = _keras_panel if ctx.keras_model_file else _sklearn_panel
+    if ctx.results.meta.get("takes_raw_text"):
+        panel = _raw_text_panel
     try:
         panel(ctx, text, key)
     except DatasetError as error:
