@@ -17,6 +17,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from models import inspection, snapshots  # noqa: E402
+from models.export.tensorboard import make_callback  # noqa: E402
 from models.outcome import Stopwatch, TrainContext  # noqa: E402
 from models.request import TrainRequest  # noqa: E402
 
@@ -209,7 +210,8 @@ def fit(
 ) -> tuple[StoreCallback, float]:
     """Fit with the store callback; returns it (for .cancelled) and the fit's wall time.
 
-    Epochs and batch size come from the request. If the run asks for feature
+    Epochs and batch size come from the request; TensorBoard event files are written
+    under the run folder (models/export/tensorboard.py). If the run asks for feature
     snapshots (see models.snapshots), they are recorded for `snapshot_layer`, by
     default the layer feeding the output. `batches(x, y, shuffle)` turns arrays into
     the batches to fit on (e.g. texts batched by length); by default Keras batches them.
@@ -220,7 +222,7 @@ def fit(
     callback = StoreCallback(ctx, epochs, steps, len(x_train))
     base = decay_learning_rate(model, epochs, steps)
     ctx.notes.append(f"Learning rate {base:g} at the start, decaying to 0 along a cosine.")
-    callbacks: list[keras.callbacks.Callback] = [callback]
+    callbacks: list[keras.callbacks.Callback] = [callback, make_callback(ctx.run_dir, params)]
     plan = snapshots.plan_for(params[snapshots.PARAM], request.seed, epochs, ctx.notes)
     if plan is not None and isinstance(x_train, np.ndarray):
         callbacks.insert(0, SnapshotCallback(plan, x_train, y_train, ctx.run_dir, snapshot_layer))

@@ -70,7 +70,9 @@ def test_upload_train_watch_and_explore(browser_page, tmp_path):
 
     store.request_cancel(run.id)
     # The live header: "<icon> cancelled · <run label>" (statuses are words with Material icons).
-    page.get_by_text(re.compile(r"\bcancelled · ")).first.wait_for(state="attached", timeout=120_000)
+    page.get_by_text(re.compile(r"\bcancelled · ")).first.wait_for(
+        state="attached", timeout=120_000
+    )
     assert store.get(run.id).epoch < EPOCHS
     page.get_by_role("link", name="Explore").first.click()
     page.get_by_role("tab", name="Confusion & metrics").click()

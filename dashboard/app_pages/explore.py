@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.explore.context import load_context
+from dashboard.explore.export_panel import render_downloads
 from dashboard.explore.headline import render_headline
 from dashboard.runs_page.picker import pick_run
 from dashboard.services import get_store, preload_keras
@@ -24,6 +25,7 @@ st.query_params["run"] = run.id
 
 ctx = load_context(store, run)
 render_headline(ctx)
+render_downloads(ctx)
 notes = ctx.results.notes if ctx.results else []
 if notes:
     with st.expander(f"Notes on the data and the training ({len(notes)})"):
