@@ -16,17 +16,20 @@ MAX_EMBEDDING_POINTS = 10_000
 
 
 def _embedding_coords(run_dir, layer: str) -> tuple[np.ndarray, str]:
-    """The UMAP map the Explore page cached, else a quick map computed now (no numba)."""
+    """The UMAP map the Explore page cached, else the first two principal components (a
+    report never waits for a layout: open the embedding view once for the UMAP map)."""
     from models.artifacts import load_features
     from models.embedding.cache import cached_embedding
-    from models.embedding.compute import EmbeddingSettings, validate_features
-    from models.embedding.quick import quick_embed
+    from models.embedding.compute import validate_features
 
     cached = cached_embedding(run_dir, layer)
     if cached is not None:
         return cached, "UMAP"
-    features = validate_features(load_features(run_dir, layer))
-    return quick_embed(features, EmbeddingSettings()), "a quick neighbour-graph map"
+    features = validate_features(load_features(run_dir, layer)).astype(np.float64)
+    centred = features - features.mean(axis=0)
+    _, vectors = np.linalg.eigh(centred.T @ centred)  # d × d: cheap for any number of rows
+    coords = (centred @ vectors[:, ::-1][:, :2]).astype(np.float32)
+    return coords, "its first two principal components (open the embedding view for UMAP)"
 
 
 def _data_section(report: Report, results: RunResults) -> None:
