@@ -24,6 +24,7 @@ def _model_button(ctx: ExploreContext, column) -> None:
         file_name=f"glassbox-{ctx.run.id}-model.zip",
         mime=ZIP,
         key=f"dl_model_{ctx.run.id}",
+        on_click="ignore",  # no rerun: the other buttons' files stay valid
         icon=":material/deployed_code:",
         help=f"The {kind} model, its preprocessing and labels, and a README with a snippet "
         "that loads it and predicts in plain Python.",
@@ -64,6 +65,7 @@ def _number_buttons(ctx: ExploreContext, column) -> None:
             file_name=f"{run.id}-{name}.{suffix}",
             mime=JSON if suffix == "json" else CSV,
             key=f"dl_{name}_{run.id}",
+            on_click="ignore",  # no rerun: the other buttons' files stay valid
         )
     if ctx.history.empty:
         column.caption("No per-epoch history: this run logged no epochs.")
@@ -79,6 +81,7 @@ def _report_button(ctx: ExploreContext, column) -> None:
         file_name=f"{ctx.run.id}-report.html",
         mime=HTML,
         key=f"dl_report_{ctx.run.id}",
+        on_click="ignore",  # no rerun: the other buttons' files stay valid
         icon=":material/description:",
         help="One file with the spec, data summary, curves, confusion matrix, per-class "
         "metrics, embedding and notes; charts embedded, opens offline.",

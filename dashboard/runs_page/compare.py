@@ -139,6 +139,7 @@ def _report_button(store: RunStore, runs: list[Run]) -> None:
         file_name="glassbox-comparison.html",
         mime="text/html",
         key="compare_report",
+        on_click="ignore",  # no rerun: the other buttons' files stay valid
         icon=":material/description:",
         help="These runs' metrics, specs, curves and confusion matrices in one offline HTML file.",
     )
