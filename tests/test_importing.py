@@ -238,3 +238,29 @@ def test_cli_prints_a_refusal(models_dir, workspace, capsys):
     assert code == 2
     assert "expects 12 inputs" in capsys.readouterr().err
     assert RunStore(workspace).list_runs() == []
+
+
+def test_skops_text_pipeline_imports_and_its_terms_are_not_guessed(tmp_path, workspace):
+    import skops.io as sio
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.naive_bayes import MultinomialNB
+    from sklearn.pipeline import make_pipeline
+
+    from data.registry import load_dataset
+    from models.text.probes import tfidf_contributions
+
+    data = load_dataset("builtin:chinese_reviews", workspace).data
+    texts = [str(t) for t in data.texts]
+    pipeline = make_pipeline(CountVectorizer(analyzer="char"), MultinomialNB())
+    pipeline.fit(texts, np.asarray(data.labels).astype(str))
+    path = tmp_path / "nb.skops"
+    sio.dump(pipeline, path)
+    summary = describe_file(path)
+    assert summary["input"] == "text" and summary["classes"] == sorted(set(data.labels))
+    run_id, meta = _run(
+        RunStore(workspace),
+        import_spec(path, "builtin:chinese_reviews", check_pairing(summary, data_facts(data))),
+    )
+    assert meta["feature_layers"] == ["vectorised_svd"]
+    assert RunStore(workspace).get(run_id).final_metrics["accuracy"] > 0.6
+    assert tfidf_contributions(pipeline, texts[0], 0) == []  # no linear weights to show

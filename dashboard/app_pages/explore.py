@@ -25,7 +25,8 @@ st.query_params["run"] = run.id
 
 ctx = load_context(store, run)
 render_headline(ctx)
-render_downloads(ctx)
+if ctx.results is not None:  # nothing to take away before the run has saved results
+    render_downloads(ctx)
 notes = ctx.results.notes if ctx.results else []
 if notes:
     with st.expander(f"Notes on the data and the training ({len(notes)})"):

@@ -79,7 +79,10 @@ def _sklearn_panel(ctx: ExploreContext, text: str, key: str) -> None:
     terms = tfidf_contributions(pipeline, text, predicted)
     st.markdown(f"**Terms that weigh most for '{names[predicted]}'** (TF-IDF × coefficient)")
     if not terms:
-        st.caption("None of this sentence's terms were seen in training.")
+        st.caption(
+            "None of this sentence's terms were seen in training (or the model is not a "
+            "vectoriser followed by a linear model, whose terms could be weighed)."
+        )
         return
     table = pd.DataFrame(terms, columns=["term", "contribution"])
     st.dataframe(table.round(4), hide_index=True, key=f"{key}_terms")
