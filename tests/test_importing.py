@@ -218,6 +218,22 @@ def test_text_model_with_text_vectorization_imports(models_dir, workspace):
     run_id, meta = _run(RunStore(workspace), import_spec(path, "builtin:chinese_reviews", pairing))
     assert meta["takes_raw_text"] is True
     assert meta["feature_layers"] == ["sentence"]
+    assert "token_saliency" in meta["capabilities"]  # embedding → pooling → dense, by inspection
+    from models.importing.keras_eval import text_batch
+    from models.importing.vectorizer_tokens import VectorizerTokens
+    from models.model_io import load_keras
+    from models.text.probes import rnn_saliency
+
+    model = load_keras(RunStore(workspace).run_dir(run_id))
+    tokens = VectorizerTokens(model.get_layer(meta["vectorizer_layer"]))
+    text = str(data.texts[0])
+    found = rnn_saliency(model, tokens, text)
+    chars = list("".join(text.split())[:20].lower())  # the model splits into characters
+    assert len(found.tokens) == len(chars)
+    assert all(token in (char, "[UNK]") for token, char in zip(found.tokens, chars, strict=True))
+    assert found.values.shape == (len(found.tokens),) and np.isfinite(found.values).all()
+    expected = model.predict_on_batch(text_batch(model, [text]))[0]
+    np.testing.assert_allclose(found.probabilities, expected, atol=1e-5)
 
 
 def test_cli_load_writes_the_same_run(models_dir, workspace, capsys):

@@ -91,9 +91,8 @@ def evaluate(
     model = load_keras_file(Path(params["model_path"]))
     unit = params.get("pixel_scale") == "unit"
     model = _as_views_read_it(model, data, pairing, unit, ctx.run_dir)
-    found = inspect_keras(model) if data.kind != "text" else None
-    details = dict(found.details) if found else {}
-    caps = set(found.capabilities) if found else {"predict_one"}
+    found = inspect_keras(model)
+    details, caps = dict(found.details), set(found.capabilities)
     chosen = params.get("feature_layer")
     if chosen:
         details["feature_layer"] = chosen

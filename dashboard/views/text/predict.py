@@ -65,6 +65,8 @@ def _raw_text_panel(ctx: ExploreContext, text: str, key: str) -> None:
     model = saved_model(ctx)
     probabilities = model.predict_on_batch(text_batch(model, [text]))[0]
     _probabilities(ctx, probabilities.astype(float), key)
+    if TOKEN_SALIENCY in ctx.capabilities:
+        show_saliency(ctx, text, key)
 
 
 def _sklearn_panel(ctx: ExploreContext, text: str, key: str) -> None:
