@@ -13,6 +13,9 @@ def main() -> None:
             "dashboard/app_pages/data.py", title="Data", icon=":material/dataset:", default=True
         ),
         st.Page("dashboard/app_pages/train.py", title="Train", icon=":material/model_training:"),
+        st.Page(
+            "dashboard/app_pages/load_model.py", title="Load a model", icon=":material/upload_file:"
+        ),
         st.Page("dashboard/app_pages/runs.py", title="Runs", icon=":material/monitoring:"),
         st.Page("dashboard/app_pages/sweeps.py", title="Sweeps", icon=":material/tune:"),
         st.Page(

@@ -11,8 +11,9 @@
   TOKEN_ATTENTION when it reads token ids, TABLE_ATTENTION when it reads a row of
   numbers (a table's columns as tokens); one forward pass of a blank input shows
   the sequence the attention runs over;
-- token ids → an Embedding → a chain of layers → the output (an RNN, 1-D
-  convolutions…) → TOKEN_SALIENCY: gradients reach the embedded tokens;
+- token ids (or raw strings through a TextVectorization layer) → an Embedding → a
+  chain of layers → the output (an RNN, 1-D convolutions…) → TOKEN_SALIENCY:
+  gradients reach the embedded tokens;
 - the layer feeding the output, through dropout → FEATURES; a softmax output →
   PROBABILITIES; every model predicts one sample → PREDICT_ONE.
 
@@ -171,6 +172,8 @@ def _input_kind(model) -> str:
     if len(model.inputs) != 1:
         return ""
     tensor = model.inputs[0]
+    if "string" in str(tensor.dtype):
+        return "text"  # raw strings, tokenised inside the model (TextVectorization)
     integer = "int" in str(tensor.dtype)
     if len(tensor.shape) == 4 and not integer:
         return "image"
@@ -240,12 +243,18 @@ def _saliency(model, head, found: set[str], details: dict[str, Any]) -> None:
     if not _named(head, "Dense"):
         return
     for layer in _layers(model):
-        if isinstance(layer, keras.layers.Embedding) and _named(single_parent(layer), "InputLayer"):
-            chain = chain_between(layer, head)
-            if chain is not None and not any(attention_layers(each) for each in chain):
-                found.add(caps.TOKEN_SALIENCY)
-                details["embedding_layer"] = layer.name
-            return
+        if not isinstance(layer, keras.layers.Embedding):
+            continue
+        reads = single_parent(layer)
+        if not _named(reads, "InputLayer", "TextVectorization"):
+            continue
+        chain = chain_between(layer, head)
+        if chain is not None and not any(attention_layers(each) for each in chain):
+            found.add(caps.TOKEN_SALIENCY)
+            details["embedding_layer"] = layer.name
+            if _named(reads, "TextVectorization"):
+                details["vectorizer_layer"] = reads.name  # its vocabulary names the ids
+        return
 
 
 def inspect_keras(model) -> Inspection:
@@ -272,7 +281,7 @@ def inspect_keras(model) -> Inspection:
             if _named(head, "Dense"):
                 found.add(caps.GRADCAM)
                 details["gradcam_layer"] = maps[-1]
-    if kind == "tokens":
+    if kind in ("tokens", "text"):
         _saliency(model, head, found, details)
     _attention(model, kind, found, details)
     return Inspection(caps.check(found), details)

@@ -17,6 +17,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from models import inspection, snapshots  # noqa: E402
+from models.export.tensorboard import make_callback  # noqa: E402
 from models.outcome import Stopwatch, TrainContext  # noqa: E402
 from models.request import TrainRequest  # noqa: E402
 
@@ -221,7 +222,8 @@ def fit_setup(
     snapshot_sample: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
     snapshot_layer: str | None = None,
 ) -> FitSetup:
-    """Store callback, learning-rate decay, feature snapshots and early stopping for a fit
+    """Store callback, TensorBoard event files, learning-rate decay, feature snapshots and
+    early stopping for a fit
     over `rows` training rows per epoch; `snapshot_sample()` gives the rows snapshots keep
     (called only when the run asks for snapshots)."""
     params = request.params
@@ -230,7 +232,7 @@ def fit_setup(
     callback = StoreCallback(ctx, epochs, steps, rows)
     base = decay_learning_rate(model, epochs, steps)
     ctx.notes.append(f"Learning rate {base:g} at the start, decaying to 0 along a cosine.")
-    callbacks: list[keras.callbacks.Callback] = [callback]
+    callbacks: list[keras.callbacks.Callback] = [callback, make_callback(ctx.run_dir, params)]
     plan = snapshots.plan_for(params[snapshots.PARAM], request.seed, epochs, ctx.notes)
     if plan is not None and snapshot_sample is not None:
         x, y = snapshot_sample()
@@ -253,7 +255,8 @@ def fit(
 ) -> tuple[StoreCallback, float]:
     """Fit with the store callback; returns it (for .cancelled) and the fit's wall time.
 
-    Epochs and batch size come from the request. If the run asks for feature
+    Epochs and batch size come from the request; TensorBoard event files are written
+    under the run folder (models/export/tensorboard.py). If the run asks for feature
     snapshots (see models.snapshots), they are recorded for `snapshot_layer`, by
     default the layer feeding the output. `batches(x, y, shuffle)` turns arrays into
     the batches to fit on (e.g. texts batched by length); by default Keras batches them.

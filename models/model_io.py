@@ -30,6 +30,7 @@ def load_keras(run_dir: Path):
 
 
 def load_sklearn(run_dir: Path):
-    import joblib
+    """The run's model.skops (trusted types only), or model.joblib of a run saved before skops."""
+    from models.skops_io import load_run_object
 
-    return joblib.load(Path(run_dir) / "model.joblib")
+    return load_run_object(run_dir, "model")

@@ -54,6 +54,9 @@ class TrainOutcome:
     epochs_run: int = 0
     cancelled: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # What inspecting this run's model found it can show, beyond its kind's declared
+    # capabilities (a model a person loads declares nothing: all of it is found).
+    capabilities: frozenset[str] = frozenset()
 
 
 class Stopwatch:

@@ -48,7 +48,8 @@ def get_kind(key: str) -> ModelKind:
 
 
 def kinds_for(modality: Kind) -> list[ModelKind]:
-    return [kind for kind in MODEL_KINDS.values() if kind.modality == modality]
+    """The kinds a person can train on this modality (imported kinds are not listed)."""
+    return [kind for kind in MODEL_KINDS.values() if kind.modality == modality and kind.listed]
 
 
 def model_label(key: str) -> str:

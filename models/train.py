@@ -1,6 +1,7 @@
 """Train from the command line, into the same run store the app reads.
 
     python -m models.train --dataset iris --model mlp --epochs 20
+    python -m models.train --dataset digits-images --load my_cnn.keras   # evaluate a saved model
     python -m models.train --dataset path:events.csv --target outcome --model mlp
 
 A `path:` dataset is a CSV or Parquet file, or a folder of them, inside a data folder
@@ -15,6 +16,7 @@ import argparse
 import json
 import sys
 
+from models.importing.cli import add_arguments, import_spec_from_args
 from models.registry import MODEL_KINDS, get_kind
 from models.spec import RunSpec
 from models.store import RunStore
@@ -38,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="builtin name (iris), a reference (upload:…), or path:<file or folder in a data "
         "folder> for a table read from disk",
     )
-    parser.add_argument("--model", required=True, choices=sorted(MODEL_KINDS))
+    parser.add_argument(
+        "--model", choices=sorted(k for k, kind in MODEL_KINDS.items() if kind.listed)
+    )
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--learning-rate", type=float)
@@ -66,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workspace", help="run store folder (default: $GLASSBOX_WORKSPACE or ./workspace)"
     )
+    add_arguments(parser)
     return parser
 
 
@@ -86,9 +91,19 @@ def main(argv: list[str] | None = None) -> int:
     from models.worker import execute
 
     store = RunStore(args.workspace)
-    spec = spec_from_args(args)
+    if not (args.load or args.model):
+        print(
+            "give --model to train one, or --load FILE to evaluate a saved model", file=sys.stderr
+        )
+        return 2
+    try:
+        spec = import_spec_from_args(args, store.workspace) if args.load else spec_from_args(args)
+    except (ValueError, OSError) as error:  # ImportRefused / DatasetError say what to do
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 2
     run_id = store.create_run(spec, dataset_name=spec.dataset, status="running", origin="cli")
-    print(f"run {run_id}: training {spec.model} on {spec.dataset} (store: {store.workspace})")
+    doing = f"evaluating {args.load}" if args.load else f"training {spec.model}"
+    print(f"run {run_id}: {doing} on {spec.dataset} (store: {store.workspace})")
     try:
         status = execute(store, run_id)
     except KeyboardInterrupt:

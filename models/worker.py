@@ -145,7 +145,7 @@ def run_capabilities(
     from models import capabilities as caps
     from models.snapshots import snapshot_layers
 
-    found = set(declared)
+    found = set(declared) | set(outcome.capabilities)
     if epochs_logged:
         found.add(caps.CURVES)
     if outcome.features:

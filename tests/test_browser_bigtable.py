@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from data.bigtable import synthetic
@@ -41,7 +43,8 @@ def test_a_file_in_the_data_folder_trains_and_explores(browser_page, tmp_path):
     assert run.status == "succeeded", run.error
     assert run.spec.dataset == "path:events.csv" and run.spec.params["epochs"] == 2
     page.get_by_role("link", name="Runs").first.click()
-    page.get_by_text("succeeded").first.wait_for()
+    # The live header "<icon> succeeded · <run label>" (the table's cells are drawn on a canvas).
+    page.get_by_text(re.compile(r"\bsucceeded · ")).first.wait_for()
     page.goto(page.url.split("/")[0] + "//" + page.url.split("/")[2] + f"/explore?run={run.id}")
     page.get_by_text("Accuracy").first.wait_for(timeout=120_000)
     shown = f"{run.final_metrics['accuracy']:.3f}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-import joblib
 import numpy as np
 import pytest
 
@@ -16,8 +15,10 @@ from models import groups
 from models.artifacts import load_results
 from models.crossval.runner import continue_group
 from models.crossval.submit import submit_crossval
+from models.skops_io import load_run_object
 from models.spec import RunSpec
 from models.store import RunStore
+from models.tabular.columns import PREPROCESSOR_STEM
 from models.worker import execute
 from tests.factories import wait_for
 
@@ -82,7 +83,8 @@ def test_one_worker_trains_every_fold_each_with_preprocessing_fitted_on_its_trai
     for run_id in ids:
         test = load_results(store.run_dir(run_id)).test_index
         train = np.setdiff1d(np.arange(150), test)
-        scaler_means = _numeric_means(joblib.load(store.run_dir(run_id) / "preprocessor.joblib"))
+        preprocessor = load_run_object(store.run_dir(run_id), PREPROCESSOR_STEM)
+        scaler_means = _numeric_means(preprocessor)
         assert scaler_means == pytest.approx(features[train].mean(axis=0))
         assert scaler_means != pytest.approx(features.mean(axis=0))
     assert "roc_auc" in runs[0].final_metrics
@@ -133,7 +135,8 @@ def test_a_fold_the_group_worker_took_over_is_stopped_by_a_cancel_even_mid_fit(t
     store = RunStore(tmp_path / "ws")
     manager = JobManager(store, concurrency=1, poll_s=0.1, embedding_service=False)
     try:
-        slow = RunSpec("builtin:digits", "random_forest", {"n_estimators": 1500})
+        # Long enough that fold 2 is still fitting after the grace on a fast, idle machine
+        slow = RunSpec("builtin:digits", "random_forest", {"n_estimators": 6000})
         gid, ids = submit_crossval(store, slow, 3, class_labels_digits(), 1797)
         wait_for(lambda: store.get(ids[1]).phase == "training", 240)
         first = store.get(ids[0])

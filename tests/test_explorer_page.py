@@ -89,12 +89,30 @@ def test_colour_options_include_a_data_column_and_3d(app):
     assert {trace["type"] for trace in embedding_chart(at)["data"]} == {"scatter3d"}
 
 
+def _selection_downloads(at) -> list[str]:
+    """Download buttons of the selection (not the run's Download panel, keys dl_…)."""
+    return [b.proto.label for b in at.get("download_button") if not b.key.startswith("dl_")]
+
+
+def test_the_download_panel_offers_every_export_of_the_run(app):
+    at, run_id = app
+    labels = {b.proto.label for b in at.get("download_button") if b.key.startswith("dl_")}
+    assert labels == {
+        "Model bundle (.zip)",
+        "Report (.html)",
+        "Metrics (.json)",
+        "History per epoch (.csv)",
+        "Test predictions (.csv)",
+        "Confusion matrix (.csv)",
+    }
+
+
 def test_a_selection_lists_its_samples_with_a_csv_and_its_confusion_cells(app):
     at, run_id = app
-    assert not at.get("download_button")
+    assert not _selection_downloads(at)
     at = select(at, run_id, [4, 0, 17])
     assert not at.exception, at.exception
-    assert [b.proto.label for b in at.get("download_button")] == ["Download the selection as CSV"]
+    assert _selection_downloads(at) == ["Download the selection as CSV"]
     assert any("**3 selected samples**" in m.value for m in at.markdown)
     *_, cells, listed = [frame.value for frame in at.dataframe]  # the tab's last two tables
     assert sorted(listed["test row"]) == [0, 4, 17]

@@ -12,7 +12,7 @@ keras = pytest.importorskip("keras")
 
 # What each modality's builders take from the data: small sizes, so building is quick.
 DATA_SIZES = {"tabular": (5, 3, "classification"), "image": ((16, 16, 3), 3), "text": (40, 12, 3)}
-KERAS_KINDS = [kind for kind in MODEL_KINDS.values() if kind.framework == "keras"]
+KERAS_KINDS = [kind for kind in MODEL_KINDS.values() if kind.framework == "keras" and kind.listed]
 COLUMNS = [[0, 1], [2], [3, 4]]  # for kinds with one token per column: the inputs of each
 
 

@@ -52,7 +52,7 @@ def test_three_kinds_of_run_train_on_the_cluster_and_report_into_the_app_store(s
     mlp = ids[1]
     assert list(store.history(mlp)["epoch"]) == [1, 2, 3], "every epoch came back through Ray"
     assert (store.run_dir(mlp) / "model.keras").is_file()
-    assert (store.run_dir(ids[2]) / "model.joblib").is_file()
+    assert (store.run_dir(ids[2]) / "model.skops").is_file()
     assert manager.executor.datasets.uploads == 1, "the upload went to the cluster once"
 
 

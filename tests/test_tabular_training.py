@@ -97,7 +97,7 @@ def test_uploaded_csv_is_preprocessed_and_notes_explain_drops(store):
     assert run.status == "succeeded", run.traceback
     meta = json.loads((store.run_dir(run_id) / "meta.json").read_text())
     assert any("'id'" in note for note in meta["notes"])
-    assert (store.run_dir(run_id) / "preprocessor.joblib").exists()
+    assert (store.run_dir(run_id) / "preprocessor.skops").exists()
 
 
 def test_training_that_raises_marks_the_run_failed_with_its_error(store):

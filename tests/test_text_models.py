@@ -173,5 +173,5 @@ def test_baseline_analyzer_follows_the_script(tmp_path, texts, analyzer):
         data, get_kind("tfidf_logreg").request(RunSpec("upload:x", "tfidf_logreg")), ctx
     )
     assert outcome.extra["analyzer"] == analyzer
-    assert (tmp_path / "model.joblib").exists()
+    assert (tmp_path / "model.skops").exists()
     assert outcome.features["tfidf_svd"].shape[0] == len(outcome.test_index)

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.jobs import JobManager
-from models.registry import MODEL_KINDS, model_label
+from models.registry import MODEL_KINDS, kinds_for, model_label
 from models.store import RunStore
 from tests.apptest_helpers import RUNS_PAGE, TRAIN_PAGE, open_app
 
@@ -34,7 +34,7 @@ def test_every_hyperparameter_of_every_model_has_a_label_and_a_line_of_help(work
     unexplained = []
     for modality, dataset in DATASETS.items():
         at.selectbox(key="train_dataset").set_value(dataset).run()
-        for kind in (k for k in MODEL_KINDS.values() if k.modality == modality):
+        for kind in kinds_for(modality):
             at.selectbox(key="train_model").set_value(kind.label).run()
             widgets = hyperparameter_widgets(at, kind.key)
             assert set(widgets) == set(kind.defaults), kind.key
@@ -48,7 +48,7 @@ def test_every_hyperparameter_of_every_model_has_a_label_and_a_line_of_help(work
 
 
 @pytest.mark.parametrize(
-    "kind_key", [k.key for k in MODEL_KINDS.values() if k.framework == "keras"]
+    "kind_key", [k.key for k in MODEL_KINDS.values() if k.framework == "keras" and k.listed]
 )
 def test_every_keras_model_offers_early_stopping_and_class_weights(workspace, kind_key):
     kind = MODEL_KINDS[kind_key]

@@ -5,6 +5,7 @@ import re
 import streamlit as st
 
 from dashboard.explore.context import load_context
+from dashboard.explore.export_panel import render_downloads
 from dashboard.explore.headline import render_headline
 from dashboard.plain_text import md
 from dashboard.runs_page.picker import pick_run
@@ -30,6 +31,8 @@ st.query_params["run"] = run.id
 
 ctx = load_context(store, run)
 render_headline(ctx)
+if ctx.results is not None:  # nothing to take away before the run has saved results
+    render_downloads(ctx)
 notes = ctx.results.notes if ctx.results else []
 if notes:
     with st.expander(f"Notes on the data and the training ({len(notes)})"):

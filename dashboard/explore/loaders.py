@@ -64,7 +64,12 @@ def saved_model(ctx: ExploreContext) -> Any:
 
 
 def run_tokenizer(ctx: ExploreContext) -> Tokenizer:
-    """The tokenizer a text run was trained with."""
+    """The tokenizer a text run was trained with, or a loaded model's own vectoriser."""
+    vectorizer = ctx.results.meta.get("vectorizer_layer") if ctx.results else None
+    if vectorizer:
+        from models.importing.vectorizer_tokens import VectorizerTokens
+
+        return VectorizerTokens(keras_model(str(ctx.run_dir)).get_layer(vectorizer))
     return tokenizer(str(ctx.run_dir))
 
 

@@ -129,6 +129,22 @@ def _confusion_matrices(store: RunStore, runs: list[Run], labels: dict[str, str]
             column.plotly_chart(figure, key=f"compare_confusion_{run.id}")
 
 
+def _report_button(store: RunStore, runs: list[Run]) -> None:
+    from dashboard.report.compare_report import compare_report_html
+
+    ids = [run.id for run in runs]
+    st.download_button(
+        "Comparison report (.html)",
+        data=lambda: compare_report_html(store, ids),
+        file_name="glassbox-comparison.html",
+        mime="text/html",
+        key="compare_report",
+        on_click="ignore",  # no rerun: the other buttons' files stay valid
+        icon=":material/description:",
+        help="These runs' metrics, specs, curves and confusion matrices in one offline HTML file.",
+    )
+
+
 @st.fragment(run_every=POLL_S)
 def render_comparison(store: RunStore) -> None:
     groups = groups_of(store.list_runs(("succeeded",)))
@@ -150,6 +166,7 @@ def render_comparison(store: RunStore) -> None:
     if not runs:
         st.caption("Pick runs to compare.")
         return
+    _report_button(store, runs)
     _metrics_chart(runs, labels)
     _curves_chart(store, runs, labels)
     if group.task == "classification":

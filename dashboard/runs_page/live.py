@@ -87,7 +87,10 @@ def _curves(store: RunStore, run: Run) -> None:
     if len(history):
         st.plotly_chart(training_curves(history), key="live_curves")
     elif run.status in ("queued", "running"):
-        if trains_in_epochs(run):
+        kind = MODEL_KINDS.get(run.spec.model)
+        if kind is not None and not kind.listed:
+            st.caption("This run evaluates a loaded model; it trains nothing, so it has no curves.")
+        elif trains_in_epochs(run):
             st.caption("Curves appear after the first epoch.")
         else:
             st.caption("This model trains in one go, without epochs, so it has no curves.")

@@ -97,10 +97,12 @@ class RunExplainer:
 
     @cached_property
     def preprocessor(self) -> Any | None:
-        import joblib
+        from models.skops_io import load_run_object, run_object_exists
+        from models.tabular.columns import PREPROCESSOR_STEM
 
-        path = self.run_dir / "preprocessor.joblib"
-        return joblib.load(path) if path.exists() else None
+        if not run_object_exists(self.run_dir, PREPROCESSOR_STEM):
+            return None
+        return load_run_object(self.run_dir, PREPROCESSOR_STEM)
 
     @cached_property
     def groups(self) -> ColumnGroups:

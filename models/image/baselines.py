@@ -7,11 +7,11 @@ Explore page says what was capped.
 
 from __future__ import annotations
 
-import joblib
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from data.dataset import ImageData
+from models import skops_io
 from models.image.prep import pool_factor, pooled_pixels, prepare_images
 from models.outcome import Stopwatch, TrainContext, TrainOutcome
 from models.request import TrainRequest
@@ -57,7 +57,7 @@ def train(data: ImageData, request: TrainRequest, ctx: TrainContext) -> TrainOut
     estimator.fit(x_train, prepared.y_train[rows])
     seconds = watch.seconds
     ctx.set_phase("evaluating")
-    joblib.dump(estimator, ctx.run_dir / "model.joblib")
+    skops_io.save(estimator, ctx.run_dir / "model.skops")
     proba = estimator.predict_proba(x_test).astype(np.float32)
     return TrainOutcome(
         task="classification",
@@ -67,7 +67,7 @@ def train(data: ImageData, request: TrainRequest, ctx: TrainContext) -> TrainOut
         y_pred=proba.argmax(axis=1),
         proba=proba,
         features={"input": x_test},
-        model_file="model.joblib",
+        model_file="model.skops",
         fit_seconds=seconds,
         train_samples=len(rows),
         epochs_run=1,

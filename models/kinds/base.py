@@ -58,6 +58,7 @@ class ModelKind:
     capabilities: what every model of this kind can show (checked names).
     settings: fixed choices of the kind that are not hyperparameters (not shown on
         the Train page), e.g. {"add_cls": True} for a text model reading a [CLS] token.
+    listed: offered on the Train page (and by `python -m models.train --model`).
     """
 
     key: str
@@ -70,6 +71,9 @@ class ModelKind:
     capabilities: frozenset[str] = frozenset()
     settings: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+    # False for kinds a person cannot train (a loaded model's "imported" runs): they are
+    # kept off the Train page's list but run, show and compare like any other kind.
+    listed: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "capabilities", capabilities.check(self.capabilities))

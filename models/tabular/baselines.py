@@ -7,10 +7,10 @@ for that task: a classifier for classes, a regressor for numbers.
 
 from __future__ import annotations
 
-import joblib
 import numpy as np
 
 from data.dataset import TabularData
+from models import skops_io
 from models.outcome import Stopwatch, TrainContext, TrainOutcome
 from models.request import TrainRequest
 from models.tabular.prep import prepare_table, save_preprocessor
@@ -60,7 +60,7 @@ def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainO
     estimator.fit(table.x_train, table.y_train)
     seconds = watch.seconds
     ctx.set_phase("evaluating")
-    joblib.dump(estimator, ctx.run_dir / "model.joblib")
+    skops_io.save(estimator, ctx.run_dir / "model.skops")
     classify = _classify(table.task)
     proba = estimator.predict_proba(table.x_test).astype(np.float32) if classify else None
     y_pred = (
@@ -74,7 +74,7 @@ def train(data: TabularData, request: TrainRequest, ctx: TrainContext) -> TrainO
         y_pred=y_pred,
         proba=proba,
         features={"input": table.x_test},
-        model_file="model.joblib",
+        model_file="model.skops",
         fit_seconds=seconds,
         train_samples=len(table.x_train),
         epochs_run=1,

@@ -87,13 +87,13 @@ def column_groups(preprocessor: Any, feature_names: Sequence[str]) -> ColumnGrou
     return ColumnGroups(columns, [grouped[c] for c in columns], [roles[c] for c in columns])
 
 
+PREPROCESSOR_STEM = "preprocessor"  # preprocessor.skops (preprocessor.joblib before skops)
+
+
 def groups_of_run(run_dir: Any, feature_names: Sequence[str]) -> ColumnGroups:
     """The column groups of a run, from the preprocessor it saved (if it saved one)."""
-    from pathlib import Path
+    from models.skops_io import load_run_object, run_object_exists
 
-    path = Path(run_dir) / "preprocessor.joblib"
-    if not path.exists():
+    if not run_object_exists(run_dir, PREPROCESSOR_STEM):
         return column_groups(None, feature_names)
-    import joblib
-
-    return column_groups(joblib.load(path), feature_names)
+    return column_groups(load_run_object(run_dir, PREPROCESSOR_STEM), feature_names)

@@ -4,7 +4,7 @@ Rows go in as a person has them (a form on Explore, an uploaded CSV without the
 target): the preprocessor fitted on the training rows turns them into the model's
 inputs exactly as in training (gaps filled, categories encoded, unseen levels counted
 as rare). Which model to run is decided by the file the run saved (model.keras or
-model.joblib), never by the model's name, so any table run, trained here or loaded,
+model.skops), never by the model's name, so any table run, trained here or loaded,
 predicts the same way.
 """
 
@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 
 from data.dataset import DatasetError
 
-PREPROCESSOR = "preprocessor.joblib"
 KERAS_SUFFIX = ".keras"
 BATCH = 4096
 
@@ -50,12 +48,14 @@ def load_predictor(run_dir: Path) -> TablePredictor:
     """The run's preprocessor and model; TensorFlow is imported only for a Keras model."""
     from models.artifacts import META
     from models.model_io import load_keras, load_sklearn
+    from models.skops_io import load_run_object
+    from models.tabular.columns import PREPROCESSOR_STEM
 
     run_dir = Path(run_dir)
     meta = json.loads((run_dir / META).read_text())
     is_keras = str(meta.get("model_file", "")).endswith(KERAS_SUFFIX)
     model = load_keras(run_dir) if is_keras else load_sklearn(run_dir)
-    preprocessor = joblib.load(run_dir / PREPROCESSOR)
+    preprocessor = load_run_object(run_dir, PREPROCESSOR_STEM)
     return TablePredictor(preprocessor, model, meta["task"], list(meta["class_names"]), is_keras)
 
 

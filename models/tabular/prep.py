@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import joblib
 import numpy as np
 from sklearn.compose import ColumnTransformer
 
@@ -75,4 +74,6 @@ def prepare_table(
 
 
 def save_preprocessor(table: PreparedTable, run_dir: Path) -> None:
-    joblib.dump(table.preprocessor, run_dir / "preprocessor.joblib")
+    from models.skops_io import save
+
+    save(table.preprocessor, run_dir / "preprocessor.skops")

@@ -24,9 +24,10 @@ from data.bigtable.batches import split_sample
 from data.bigtable.rowkeys import SplitPlan
 from data.bigtable.streamed import StreamedTable, prepare_stream
 from data.bigtable.transform import TableTransform
+from models import skops_io
 from models.outcome import Stopwatch, TrainContext, TrainOutcome
 from models.request import TrainRequest
-from models.tabular.predict import PREPROCESSOR
+from models.tabular.columns import PREPROCESSOR_STEM
 from models.tabular.stream_metrics import ClassificationTally, tally_summary
 from models.tabular.stream_prep import StreamPreprocessor
 from models.tabular.stream_results import save_test_rows
@@ -113,7 +114,7 @@ def train_sklearn(table: StreamedTable, request: TrainRequest, ctx: TrainContext
     estimator.fit(sample.x, sample.y)
     seconds = watch.seconds
     ctx.set_phase("evaluating")
-    joblib.dump(estimator, ctx.run_dir / "model.joblib")
+    skops_io.save(estimator, ctx.run_dir / "model.skops")
     found = evaluate_streaming(
         _BatchPredictor(estimator, task), table.source, transform, TEST_SAMPLE_ROWS, table.bad_lines
     )
@@ -129,7 +130,7 @@ def train_sklearn(table: StreamedTable, request: TrainRequest, ctx: TrainContext
         y_pred=output.argmax(axis=1) if classify else output.ravel().astype(np.float32),
         proba=output.astype(np.float32) if classify else None,
         features={"input": found.sample_x},
-        model_file="model.joblib",
+        model_file="model.skops",
         fit_seconds=seconds,
         train_samples=len(sample.rows),
         epochs_run=1,
@@ -163,7 +164,9 @@ def _prepare(
     transform = prepare_stream(table, table.workspace, plan, task, progress)
     ctx.notes.extend(transform.stats.notes)
     preprocessor = StreamPreprocessor(transform)
-    joblib.dump(preprocessor, ctx.run_dir / PREPROCESSOR)
+    # The app's own class over Arrow statistics, read back only from this workspace (trusted,
+    # as README says); skops would have to trust each of its types by name.
+    joblib.dump(preprocessor, ctx.run_dir / f"{PREPROCESSOR_STEM}.joblib")
     return transform, preprocessor
 
 

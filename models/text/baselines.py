@@ -7,7 +7,6 @@ or Japanese a "word" pattern would swallow a whole sentence, so character
 
 from __future__ import annotations
 
-import joblib
 import numpy as np
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -17,6 +16,7 @@ from sklearn.pipeline import Pipeline
 from data.dataset import DatasetError, TextData
 from data.splits import split_rows
 from data.tokenizer import detect_script_mode
+from models import skops_io
 from models.outcome import Stopwatch, TrainContext, TrainOutcome
 from models.request import TrainRequest
 from models.spec import RunSpec
@@ -80,7 +80,7 @@ def train(data: TextData, request: TrainRequest, ctx: TrainContext) -> TrainOutc
     pipeline.fit(train_texts, y[train_rows])
     seconds = watch.seconds
     ctx.set_phase("evaluating")
-    joblib.dump(pipeline, ctx.run_dir / "model.joblib")
+    skops_io.save(pipeline, ctx.run_dir / "model.skops")
     vectorizer = pipeline.named_steps["tfidf"]
     ctx.notes.append(
         f"TF-IDF on {'words' if mode == 'word' else 'character n-grams'} "
@@ -96,7 +96,7 @@ def train(data: TextData, request: TrainRequest, ctx: TrainContext) -> TrainOutc
         y_pred=proba.argmax(axis=1),
         proba=proba,
         features={"tfidf_svd": svd_features(matrix, spec.seed)},
-        model_file="model.joblib",
+        model_file="model.skops",
         fit_seconds=seconds,
         train_samples=len(train_texts),
         epochs_run=1,

@@ -199,9 +199,15 @@ def tfidf_contributions(
     """The terms of `text` that move the baseline most: TF-IDF weight × coefficient.
 
     With two classes LogisticRegression keeps one coefficient row for class 1, so
-    class 0's contributions are its negation.
+    class 0's contributions are its negation. A pipeline of another shape (a loaded
+    one: not vectorizer → linear model) has no such terms: an empty list.
     """
-    vectorizer, classifier = pipeline.named_steps["tfidf"], pipeline.named_steps["logreg"]
+    steps = getattr(pipeline, "steps", [])
+    if len(steps) != 2 or not hasattr(steps[0][1], "get_feature_names_out"):
+        return []
+    vectorizer, classifier = steps[0][1], steps[1][1]
+    if getattr(classifier, "coef_", None) is None:
+        return []
     row = vectorizer.transform([text]).tocsr()
     coef = classifier.coef_
     weights = coef[0] * (1 if class_index == 1 else -1) if coef.shape[0] == 1 else coef[class_index]

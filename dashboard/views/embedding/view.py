@@ -149,6 +149,11 @@ def render(ctx: ExploreContext) -> None:
     if not ctx.results.feature_layers:
         st.info("This run saved no layer's features, so there is nothing to map.")
         return
+    if ctx.results.meta.get("no_feature_layer"):
+        st.info(
+            "This model has no layer usable as features (its output reads the input directly, "
+            "or it is a single estimator), so the map shows the inputs themselves."
+        )
     left, middle, right = st.columns([2, 2, 1])
     layer = left.selectbox("Layer", ctx.results.feature_layers, key=f"emb_layer_{run_id}")
     colour = middle.selectbox("Colour by", colour_options(ctx), key=f"emb_colour_{run_id}")

@@ -59,6 +59,17 @@ def _keras_panel(ctx: ExploreContext, text: str, key: str) -> None:
         show_saliency(ctx, text, key)
 
 
+def _raw_text_panel(ctx: ExploreContext, text: str, key: str) -> None:
+    """A model that reads strings itself (its own TextVectorization inside): just its answer."""
+    from models.importing.keras_eval import text_batch
+
+    model = saved_model(ctx)
+    probabilities = model.predict_on_batch(text_batch(model, [text]))[0]
+    _probabilities(ctx, probabilities.astype(float), key)
+    if TOKEN_SALIENCY in ctx.capabilities:
+        show_saliency(ctx, text, key)
+
+
 def _sklearn_panel(ctx: ExploreContext, text: str, key: str) -> None:
     """Probabilities and the terms that weigh most (a TF-IDF pipeline's coefficients)."""
     from models.text.probes import sklearn_probabilities, tfidf_contributions
@@ -71,7 +82,10 @@ def _sklearn_panel(ctx: ExploreContext, text: str, key: str) -> None:
     terms = tfidf_contributions(pipeline, text, predicted)
     st.markdown(f"**Terms that weigh most for '{md(names[predicted])}'** (TF-IDF × coefficient)")
     if not terms:
-        st.caption("None of this sentence's terms were seen in training.")
+        st.caption(
+            "None of this sentence's terms were seen in training (or the model is not a "
+            "vectoriser followed by a linear model, whose terms could be weighed)."
+        )
         return
     table = pd.DataFrame(terms, columns=["term", "contribution"])
     st.dataframe(table.round(4), hide_index=True, key=f"{key}_terms")
@@ -92,6 +106,8 @@ def render(ctx: ExploreContext) -> None:
         st.info("Type a sentence above to see what the model predicts.")
         return
     panel = _keras_panel if ctx.keras_model_file else _sklearn_panel
+    if ctx.results.meta.get("takes_raw_text"):
+        panel = _raw_text_panel
     try:
         panel(ctx, text, key)
     except DatasetError as error:

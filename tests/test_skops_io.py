@@ -1,0 +1,48 @@
+"""scikit-learn objects on disk: skops for new runs, joblib runs of older versions still read."""
+
+from __future__ import annotations
+
+import json
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from models import skops_io
+from models.spec import RunSpec
+from models.store import RunStore
+from tests.factories import train_now
+
+
+def test_new_sklearn_runs_save_skops_and_predict_a_row(tmp_path):
+    from data.builtin_tabular import BUILTIN_TABULAR
+    from models.tabular.predict import load_predictor, predict_rows
+
+    store = RunStore(tmp_path)
+    run_id = train_now(store, RunSpec("builtin:iris", "random_forest", {"n_estimators": 20}))
+    run_dir = store.run_dir(run_id)
+    assert sorted(p.name for p in run_dir.glob("*.skops")) == ["model.skops", "preprocessor.skops"]
+    assert not list(run_dir.glob("*.joblib"))
+    frame = BUILTIN_TABULAR["iris"][1]().frame
+    assert predict_rows(load_predictor(run_dir), frame.iloc[[0]]).values[0] == "setosa"
+
+
+def test_older_joblib_runs_still_load(tmp_path):
+    """A run folder as the app wrote it before skops: model.joblib beside meta.json."""
+    from models.model_io import load_sklearn
+
+    model = LogisticRegression().fit(np.eye(4), [0, 1, 0, 1])
+    joblib.dump(model, tmp_path / "model.joblib")
+    (tmp_path / "meta.json").write_text(json.dumps({"model_file": "model.joblib"}))
+    assert load_sklearn(tmp_path).predict(np.eye(4)).tolist() == [0, 1, 0, 1]
+
+
+def test_skops_file_round_trips_and_untrusted_types_are_named(tmp_path):
+    from sklearn.preprocessing import FunctionTransformer
+
+    model = LogisticRegression().fit(np.eye(4), [0, 1, 0, 1])
+    assert skops_io.load(skops_io.save(model, tmp_path / "m.skops")).coef_.shape == (1, 4)
+    skops_io.save(FunctionTransformer(print), tmp_path / "bad.skops")
+    with pytest.raises(skops_io.UntrustedFile, match="builtins.print"):
+        skops_io.load(tmp_path / "bad.skops")
