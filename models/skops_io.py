@@ -59,10 +59,24 @@ class UntrustedFile(ValueError):
     """A model file that could run code while loading; the message says how to re-save it."""
 
 
+def _slimmed(obj: Any) -> Any:
+    """A TF-IDF vocabulary with plain ints: skops writes each NumPy integer as an array of
+    its own, and a character-n-gram model's vocabulary took minutes to save."""
+    for step in getattr(obj, "steps", None) or [(None, obj)]:
+        part = step[1]
+        vocabulary = getattr(part, "vocabulary_", None)
+        if isinstance(vocabulary, dict):
+            part.vocabulary_ = {term: int(index) for term, index in vocabulary.items()}
+        if hasattr(part, "steps"):
+            _slimmed(part)
+    return obj
+
+
 def save(obj: Any, path: Path) -> Path:
     """Write `obj` as skops (atomically: a temporary name, then renamed)."""
     import skops.io as sio
 
+    obj = _slimmed(obj)
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     sio.dump(obj, tmp)

@@ -46,3 +46,24 @@ def test_skops_file_round_trips_and_untrusted_types_are_named(tmp_path):
     skops_io.save(FunctionTransformer(print), tmp_path / "bad.skops")
     with pytest.raises(skops_io.UntrustedFile, match="builtins.print"):
         skops_io.load(tmp_path / "bad.skops")
+
+
+def test_a_tfidf_pipeline_is_saved_with_a_plain_vocabulary_and_predicts_the_same(tmp_path):
+    """skops writes every NumPy integer of a vocabulary as an array of its own (a character
+    n-gram model took minutes); the saved vocabulary holds plain ints."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+
+    texts = ["good and fine", "bad and poor", "fine work", "poor work"] * 5
+    labels = [1, 0, 1, 0] * 5
+    pipeline = Pipeline(
+        [
+            ("tfidf", TfidfVectorizer(analyzer="char", ngram_range=(1, 3))),
+            ("clf", LogisticRegression()),
+        ]
+    ).fit(texts, labels)
+    before = pipeline.predict_proba(texts)
+    loaded = skops_io.load(skops_io.save(pipeline, tmp_path / "model.skops"))
+    vocabulary = loaded.named_steps["tfidf"].vocabulary_
+    assert vocabulary and all(type(index) is int for index in vocabulary.values())
+    np.testing.assert_allclose(loaded.predict_proba(texts), before)
