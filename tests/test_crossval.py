@@ -136,7 +136,7 @@ def test_a_fold_the_group_worker_took_over_is_stopped_by_a_cancel_even_mid_fit(t
     manager = JobManager(store, concurrency=1, poll_s=0.1, embedding_service=False)
     try:
         # Long enough that fold 2 is still fitting after the grace on a fast, idle machine
-        slow = RunSpec("builtin:digits", "random_forest", {"n_estimators": 6000})
+        slow = RunSpec("builtin:digits", "random_forest", {"n_estimators": 3000})
         gid, ids = submit_crossval(store, slow, 3, class_labels_digits(), 1797)
         wait_for(lambda: store.get(ids[1]).phase == "training", 240)
         first = store.get(ids[0])

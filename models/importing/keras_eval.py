@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 
 from data.dataset import Data
+from models.importing.evaluation import no_features_note, probabilities, split
 from models.importing.keras_file import load_keras_file
 from models.importing.pairing import Pairing
-from models.importing.trainer import no_features_note, probabilities, split
 from models.inspection import inspect_keras
 from models.outcome import TrainContext, TrainOutcome
 from models.request import TrainRequest

@@ -14,9 +14,9 @@ import numpy as np
 
 from data.dataset import Data
 from models import skops_io
+from models.importing.evaluation import no_features_note, split
 from models.importing.pairing import Pairing
 from models.importing.skops_file import load_skops_file
-from models.importing.trainer import no_features_note, split
 from models.outcome import TrainContext, TrainOutcome
 from models.request import TrainRequest
 
