@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.conftest import require_package
+
 OBJECT_STORE = 100 * 2**20  # Ray would otherwise reserve gigabytes of /dev/shm per node
 
 
@@ -44,7 +46,7 @@ class RayTestCluster:
 
 @pytest.fixture(scope="session")
 def ray_cluster() -> Iterator[RayTestCluster]:
-    ray = pytest.importorskip("ray")
+    ray = require_package("ray")  # pinned: skip locally, fail in CI
     from ray.cluster_utils import Cluster
 
     head_folder = tempfile.mkdtemp(prefix="glassbox-ray-head-")
