@@ -270,7 +270,7 @@ def fit(
     if batches is None:
         inputs = {"x": x_train, "y": y_train, "batch_size": setup.batch_size, "shuffle": True}
     else:
-        inputs = {"x": batches(x_train, y_train, True)}
+        inputs = {"x": batches(x_train, y_train, True), "shuffle": False}  # they shuffle
         validation = validation and batches(*validation, False)
     model.fit(
         **inputs,

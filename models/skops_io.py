@@ -13,6 +13,8 @@ Runs written before this module kept `model.joblib` / `preprocessor.joblib`;
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,27 +61,54 @@ class UntrustedFile(ValueError):
     """A model file that could run code while loading; the message says how to re-save it."""
 
 
-def _slimmed(obj: Any) -> Any:
-    """A TF-IDF vocabulary with plain ints: skops writes each NumPy integer as an array of
-    its own, and a character-n-gram model's vocabulary took minutes to save."""
-    for step in getattr(obj, "steps", None) or [(None, obj)]:
-        part = step[1]
+@contextmanager
+def _slimmed(obj: Any) -> Iterator[None]:
+    """A TF-IDF vectorizer whose vocabulary is one array of terms, not a dict.
+
+    skops writes a dict entry by entry into its JSON schema (about 600 bytes per term,
+    and each NumPy index as an array file of its own): a 50,000-term character-n-gram
+    vocabulary made a 32 MB file that took seconds to load, all of it auditing entries.
+    The terms in index order are the vectorizer's own `vocabulary` parameter, so
+    scikit-learn rebuilds the same dict on the first `transform` (its `_check_vocabulary`)
+    and the file stays a plain pipeline for anyone loading it with skops. `stop_words_`
+    (every term `max_features` cut) is introspection only; scikit-learn's docs say to
+    drop it before saving. The object is put back as it was once it is written.
+    """
+    import numpy as np
+
+    changed = []
+    for part in _parts(obj):
         vocabulary = getattr(part, "vocabulary_", None)
-        if isinstance(vocabulary, dict):
-            part.vocabulary_ = {term: int(index) for term, index in vocabulary.items()}
-        if hasattr(part, "steps"):
-            _slimmed(part)
-    return obj
+        if isinstance(vocabulary, dict) and vocabulary and hasattr(part, "vocabulary"):
+            changed.append(
+                (part, vocabulary, part.vocabulary, part.__dict__.pop("stop_words_", None))
+            )
+            part.vocabulary = np.asarray(sorted(vocabulary, key=vocabulary.__getitem__), str)
+            del part.vocabulary_
+    try:
+        yield
+    finally:
+        for part, vocabulary, parameter, stop_words in changed:
+            part.vocabulary_, part.vocabulary = vocabulary, parameter
+            if stop_words is not None:
+                part.stop_words_ = stop_words
+
+
+def _parts(obj: Any) -> Iterator[Any]:
+    """The object and every step of the pipelines inside it."""
+    yield obj
+    for _, step in getattr(obj, "steps", None) or []:
+        yield from _parts(step)
 
 
 def save(obj: Any, path: Path) -> Path:
     """Write `obj` as skops (atomically: a temporary name, then renamed)."""
     import skops.io as sio
 
-    obj = _slimmed(obj)
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    sio.dump(obj, tmp)
+    with _slimmed(obj):
+        sio.dump(obj, tmp)
     tmp.replace(path)
     return path
 
@@ -92,27 +121,39 @@ def untrusted_types(path: Path) -> list[str]:
 
 
 def load(path: Path) -> Any:
-    """The object in a .skops file, refusing pickles and untrusted types with a clear message."""
+    """The object in a .skops file, refusing pickles and untrusted types with a clear message.
+
+    skops audits the file's types as it loads it; the list of untrusted types is only
+    gathered (a second audit, as long as the load) when the load was refused.
+    """
     import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     path = Path(path)
     if not zipfile.is_zipfile(path):
         raise UntrustedFile(refusal_for_non_skops(path))
     try:
+        return sio.load(path, trusted=sorted(trusted_types()))
+    except UntrustedTypesFoundException:
         unknown = untrusted_types(path)
-    except Exception as error:  # a zip that is not a skops file
-        raise UntrustedFile(
-            f"'{path.name}' is a zip archive but not a skops file ({error}). Save the model "
-            "with skops.io.dump(model, 'model.skops')."
-        ) from error
-    if unknown:
         raise UntrustedFile(
             f"'{path.name}' names types Glassbox does not trust: {', '.join(unknown)}. Loading "
             "them would import and run their code. Use scikit-learn's own estimators and "
             "transformers (custom classes and functions cannot be loaded here), then save "
             "again with skops.io.dump."
-        )
-    return sio.load(path, trusted=sorted(trusted_types()))
+        ) from None
+    except Exception as error:
+        if _is_skops_zip(path):
+            raise
+        raise UntrustedFile(
+            f"'{path.name}' is a zip archive but not a skops file ({error}). Save the model "
+            "with skops.io.dump(model, 'model.skops')."
+        ) from error
+
+
+def _is_skops_zip(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return "schema.json" in archive.namelist()
 
 
 def refusal_for_non_skops(path: Path) -> str:

@@ -74,7 +74,12 @@ def length_batches(
 
     ids_spec = tf.TensorSpec((None, None), tf.int32)
     signature = ids_spec if y is None else (ids_spec, tf.TensorSpec((None,), tf.int32))
-    return tf.data.Dataset.from_generator(generate, output_signature=signature).prefetch(2)
+    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
+    # Pools are whole batches, so only the last batch is short: Keras then knows an
+    # epoch's length up front instead of finding it by running out of data (and
+    # warning about it) at the end of the first one.
+    count = -(-len(x) // batch_size)
+    return dataset.apply(tf.data.experimental.assert_cardinality(count)).prefetch(2)
 
 
 def predict_by_length(model, x: np.ndarray, batch_size: int = 256) -> list[np.ndarray]:
