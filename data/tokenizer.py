@@ -104,6 +104,28 @@ def split_tokens(text: str, mode: str) -> list[str]:
     raise ValueError(f"Unknown tokenizer mode {mode!r}; use one of {', '.join(CONCRETE_MODES)}.")
 
 
+def with_ngrams(tokens: list[str], mode: str, ngrams: int) -> list[str]:
+    """Each token followed by the runs of up to `ngrams` tokens it starts.
+
+    For bag-of-n-gram models: "good", "good movie", "movie" in word mode (joined by a
+    space), 好, 好评, 评 in character modes (joined as written). Kept in text order so
+    that cutting at max_len drops the end of the text, as for single tokens.
+    """
+    if ngrams <= 1 or len(tokens) < 2:
+        return tokens
+    joiner = " " if mode == "word" else ""
+    if ngrams == 2:  # the common case, interleaved by slicing (tokenizing is a hot loop)
+        out = [""] * (2 * len(tokens) - 1)
+        out[0::2] = tokens
+        out[1::2] = [first + joiner + second for first, second in zip(tokens, tokens[1:])]
+        return out
+    runs = [tokens] + [
+        [joiner.join(tokens[start : start + n]) for start in range(len(tokens) - n + 1)]
+        for n in range(2, ngrams + 1)
+    ]
+    return [run[start] for start in range(len(tokens)) for run in runs if start < len(run)]
+
+
 def detect_script_mode(texts: Sequence[str]) -> Literal["word", "char"]:
     """ "char" when over ~30 % of letters come from scripts written without spaces.
 
@@ -193,7 +215,7 @@ class LengthProposal:
 
 
 def propose_lengths(
-    texts: Sequence[str], tokenizer_mode: str = "auto", lowercase: bool = True
+    texts: Sequence[str], tokenizer_mode: str = "auto", lowercase: bool = True, ngrams: int = 1
 ) -> LengthProposal:
     """Suggest max_len (95th percentile, multiple of 8) and max_vocab (95 % coverage).
 
@@ -205,7 +227,7 @@ def propose_lengths(
     if not items:
         raise DatasetError("There are no texts to measure; load a dataset with a text column.")
     mode = detect_script_mode(items) if tokenizer_mode == "auto" else tokenizer_mode
-    token_lists = [split_tokens(t, mode) for t in items]
+    token_lists = [with_ngrams(split_tokens(t, mode), mode, ngrams) for t in items]
     lengths = np.array([len(tokens) for tokens in token_lists])
     counts = _key_counts(token_lists, lowercase)
     if not counts:
@@ -248,21 +270,25 @@ class Tokenizer:
         max_vocab: int = 20_000,
         max_len: int | None = None,
         lowercase: bool = True,
+        ngrams: int = 1,
     ) -> None:
         self.mode = mode
         self.max_vocab = max_vocab
         self.max_len = max_len
         self.lowercase = lowercase
+        self.ngrams = ngrams
 
     def __repr__(self) -> str:
         return (
             f"Tokenizer(mode={self.mode!r}, max_vocab={self.max_vocab}, "
-            f"max_len={self.max_len}, lowercase={self.lowercase})"
+            f"max_len={self.max_len}, lowercase={self.lowercase}, ngrams={self.ngrams})"
         )
 
     def _check_settings(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}.")
+        if int(self.ngrams) < 1:
+            raise ValueError("ngrams must be at least 1 (1 = single tokens only).")
         if int(self.max_vocab) <= len(SPECIAL_TOKENS):
             raise ValueError("max_vocab must be above 3: the first 3 ids are special tokens.")
         if self.max_len is not None and int(self.max_len) < 1:
@@ -274,7 +300,7 @@ class Tokenizer:
         if not items:
             raise DatasetError("There are no texts to build a vocabulary from.")
         mode = detect_script_mode(items) if self.mode == "auto" else self.mode
-        token_lists = [split_tokens(t, mode) for t in items]
+        token_lists = [with_ngrams(split_tokens(t, mode), mode, self.ngrams) for t in items]
         counts = _key_counts(token_lists, self.lowercase)
         if not counts:
             raise DatasetError(
@@ -306,7 +332,10 @@ class Tokenizer:
 
     def _kept_tokens(self, text: str, add_cls: bool) -> list[str]:
         room = self.max_len_ - (1 if add_cls else 0)
-        return split_tokens(text, self.mode_)[: max(room, 0)]
+        return self._surface(text)[: max(room, 0)]
+
+    def _surface(self, text: str) -> list[str]:
+        return with_ngrams(split_tokens(text, self.mode_), self.mode_, self.ngrams)
 
     def encode(self, texts: Sequence[str] | str, add_cls: bool = False) -> np.ndarray:
         """int32 (N, max_len_): ids left-aligned, 0-padded at the end, cut at max_len_."""
@@ -338,7 +367,7 @@ class Tokenizer:
     def truncation_report(self, texts: Sequence[str], add_cls: bool = False) -> TruncationReport:
         self._check_fitted()
         room = max(self.max_len_ - (1 if add_cls else 0), 0)
-        lengths = [len(split_tokens(t, self.mode_)) for t in _as_text_list(texts)]
+        lengths = [len(self._surface(t)) for t in _as_text_list(texts)]
         lost = [max(n - room, 0) for n in lengths]
         return TruncationReport(
             n_texts=len(lengths),
@@ -359,6 +388,7 @@ class Tokenizer:
                 "max_vocab": int(self.max_vocab),
                 "max_len": None if self.max_len is None else int(self.max_len),
                 "lowercase": bool(self.lowercase),
+                "ngrams": int(self.ngrams),
             },
             "mode_": self.mode_,
             "max_len_": int(self.max_len_),

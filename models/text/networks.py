@@ -122,14 +122,16 @@ def prepare_text(data: TextData, request: TrainRequest) -> PreparedText:
     train, test = split_rows(y, spec.test_size, spec.seed, spec.fold_plan)
     train_texts = list(data.texts[train])
     mode = spec.dataset_options.get("tokenizer_mode") or "auto"
-    proposal = propose_lengths(train_texts, mode)
+    ngrams = int(request.settings.get("ngrams", 1))  # the kind's: bags of n-grams read pairs
+    proposal = propose_lengths(train_texts, mode, ngrams=ngrams)
     chosen_len = int(request.params["max_len"] or 0)
     max_len = chosen_len or proposal.max_len + (1 if add_cls else 0)
     max_vocab = int(request.params["max_vocab"] or 0) or proposal.max_vocab
-    tokenizer = Tokenizer(proposal.mode, max_vocab, max_len).fit(train_texts)
+    tokenizer = Tokenizer(proposal.mode, max_vocab, max_len, ngrams=ngrams).fit(train_texts)
     source = "set in the run" if chosen_len else "proposed from the 95th percentile"
+    runs = f" with runs of up to {ngrams} neighbouring tokens" if ngrams > 1 else ""
     notes = [
-        f"Tokenizer: {proposal.mode} mode, {tokenizer.vocab_size:,} vocabulary entries "
+        f"Tokenizer: {proposal.mode} mode{runs}, {tokenizer.vocab_size:,} vocabulary entries "
         f"(fitted on the {len(train):,} training texts), sequences of {tokenizer.max_len_} "
         f"tokens ({source}{', including [CLS]' if add_cls else ''}).",
         "Training texts: " + tokenizer.truncation_report(train_texts, add_cls).summary(),
