@@ -9,22 +9,12 @@ similarity-Procrustes aligned (rotation/reflection, uniform scale,
 translation) onto its successor, which removes the per-axis rescaling UMAP
 applies to an initial layout.
 
-Measured on 2,000 points x 5 snapshots (clusters forming from noise) on the
-shared 2-core machine; AlignedUMAP ran at load average 5-7, the others at ~2:
-
-=============================  ======  ==========  ===============================
-method                          time    mean trust  consecutive displacement / RMS
-=============================  ======  ==========  ===============================
-AlignedUMAP (defaults), warm   100.6 s    0.795        0.40
-independent + Procrustes         7.8 s    0.804        0.69
-chained backwards, lr 0.1        7.4 s    0.816        0.48 (0.06-0.08 if unchanged)
-=============================  ======  ==========  ===============================
-
-AlignedUMAP is steadier but >10x slower (it fits a full UMAP per snapshot plus a
-joint 200-epoch layout, and its layout is parallel, so not reproducible);
-independent maps keep per-frame quality but clusters swap places between
-frames. The chained layout is at least as trustworthy per frame as independent
-maps, moves points a third less, and is as fast.
+Compared on 2,000 points x 5 snapshots (clusters forming from noise): umap-learn's
+AlignedUMAP is steadier but more than ten times slower (it fits a full UMAP per
+snapshot plus a joint 200-epoch layout, and its layout is parallel, so not
+reproducible); independent maps aligned by Procrustes keep per-frame quality but
+clusters swap places between frames. The chained layout is at least as trustworthy
+per frame as independent maps, moves points about a third less, and is as fast.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ look like UMAP's) but feeds them cheaper inputs:
   ~100x faster than the randomised solver here) and ``randomized`` above;
 * exact kNN up to ``EXACT_KNN_MAX`` points, above it pynndescent with a small
   forest (8 trees, 6 iterations, 30 candidates: recall 0.998-0.999 against
-  exact kNN on the benchmark data, at 0.4 s for 20k and 3 s for 100k points);
+  exact kNN on the benchmark data);
 * a start that is already a map: 2,000 random landmarks get umap's spectral
   start and a short layout, every other point starts at the mean of its
   placed kNN neighbours. Clusters start whole and apart, so 30 epochs refine
@@ -22,8 +22,8 @@ look like UMAP's) but feeds them cheaper inputs:
 By default the kNN search and the layout SGD use all numba threads; the layout
 is then Hogwild-style, so coordinates vary slightly with thread scheduling (a
 map is computed once and cached per settings, so reopening it shows the same
-picture). On the 2-core benchmark machine that is 1.6x faster at 20k points and
-1.8x at 100k, at the same trustworthiness. ``deterministic=True`` runs
+picture); benchmarks/embedding_speed.py prints both ways against umap-learn.
+``deterministic=True`` runs
 everything on one numba thread: the same seed then gives bit-identical
 coordinates run after run (same machine and library versions).
 
@@ -185,16 +185,16 @@ def umap_default_embed(features: np.ndarray, seed: int | None = None) -> np.ndar
 def warm_up_steps() -> list[Callable[[], None]]:
     """Compile every numba path ``embed`` can take, in steps, so no click pays for it.
 
-    First the path of a small set (exact kNN, spectral start, layout: ~15 s), so
+    First the path of a small set (exact kNN, spectral start, layout), so
     the map of a small test set is ready soon after start-up; then pynndescent's
     search and the landmark start; then the single-threaded (deterministic) paths.
     The wide shape is chosen for pynndescent's forest: it splits nodes over
     1 MiB of rows breadth-first and smaller ones depth-first, so 2,100 rows of
     4 KiB reach both paths, as every 20k-point request does; 300 small rows
-    would leave ~5 s of compiling to the first real request. All steps take
-    90-140 s on this machine, as numba's on-disk cache covers only part of
+    would leave seconds of compiling to the first real request. The steps take
+    about a minute or more, as numba's on-disk cache covers only part of
     pynndescent and none of umap's layout; the service answers waiting requests
-    between them.
+    between them, and draws quick maps meanwhile (models.embedding.quick).
     """
     rng = np.random.default_rng(0)
     small = rng.normal(size=(300, 16)).astype(np.float32)
