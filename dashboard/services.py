@@ -116,6 +116,14 @@ def preload_keras() -> threading.Thread:
     return _import_in_background(("keras",), then=keep_keras_state_between_reruns)
 
 
+@st.cache_resource
+def preload_skops() -> threading.Thread:
+    """Import skops in the background once a run whose views load its scikit-learn model is
+    open: the import lists every scikit-learn estimator, seconds that 'Try a sentence' or
+    'Predict one' would otherwise wait on their first open."""
+    return _import_in_background(("skops.io",))
+
+
 MAX_CACHED_DATASETS = 8
 MAX_CACHED_BYTES = 1 << 30  # 1 GiB of loaded datasets per server, whatever their number
 

@@ -268,13 +268,17 @@ def test_an_upload_that_is_not_an_image_is_refused(runs):
     assert "Could not read **fake.png**" in at.error[0].value
 
 
-def test_tensorflow_is_imported_ahead_only_for_runs_whose_views_run_the_model(runs, monkeypatch):
+def test_model_libraries_are_imported_ahead_only_for_runs_whose_views_run_the_model(
+    runs, monkeypatch
+):
     import dashboard.services
 
     started = []
-    monkeypatch.setattr(dashboard.services, "preload_keras", lambda: started.append(True))
+    monkeypatch.setattr(dashboard.services, "preload_keras", lambda: started.append("keras"))
+    monkeypatch.setattr(dashboard.services, "preload_skops", lambda: started.append("skops"))
     open_explore(runs["pixel_logreg"])
-    assert started == []  # a scikit-learn run never needs TensorFlow
+    assert started == ["skops"]  # a scikit-learn run never needs TensorFlow; its model, skops
+    started.clear()
     at = open_explore(runs["cnn"])
     assert not at.exception, at.exception
-    assert started, "the CNN's first tab starts importing Keras for the probing tabs"
+    assert started == ["keras"], "the CNN's first tab starts importing Keras for the probing tabs"

@@ -9,7 +9,7 @@ from dashboard.explore.export_panel import render_downloads
 from dashboard.explore.headline import render_headline
 from dashboard.plain_text import md
 from dashboard.runs_page.picker import pick_run
-from dashboard.services import get_store, preload_keras
+from dashboard.services import get_store, preload_keras, preload_skops
 from dashboard.views import views_for
 
 st.title("Explore")
@@ -50,3 +50,5 @@ for view, tab in zip(views, tabs, strict=True):
             view.render(ctx)
 if ctx.runs_keras_model:
     preload_keras()  # while the person reads this tab, for the tabs that run the model
+elif ctx.runs_skops_model:
+    preload_skops()

@@ -34,6 +34,7 @@ SAVED_MODEL_CAPABILITIES = frozenset(
     }
 )
 KERAS_SUFFIX = ".keras"
+SKOPS_SUFFIX = ".skops"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,14 @@ class ExploreContext:
     def runs_keras_model(self) -> bool:
         """Some view runs the saved Keras model (a probe, a prediction), so needs TensorFlow."""
         return bool(self.capabilities & SAVED_MODEL_CAPABILITIES) and self.keras_model_file
+
+    @property
+    def runs_skops_model(self) -> bool:
+        """Some view loads the saved scikit-learn model, so needs skops (its import lists
+        every scikit-learn estimator, the longest part of a first load)."""
+        return bool(self.capabilities & SAVED_MODEL_CAPABILITIES) and self.model_file.endswith(
+            SKOPS_SUFFIX
+        )
 
     def sample_table(self, test_rows: np.ndarray) -> pd.DataFrame:
         """Test samples (by position in the test set) with label, prediction and confidence."""
