@@ -23,6 +23,7 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from data.bigtable.conform import add_partitions, conform, is_text, with_partitions
+from data.bigtable.prefetch import read_ahead
 from data.bigtable.sources import DataFile, TableSource
 from data.dataset import DatasetError
 
@@ -94,15 +95,20 @@ class TableReader:
                 f"{', '.join(self.schema.names[:30])}."
             )
         target_schema = pa.schema([self.schema.field(c) for c in wanted])
-        done, total = 0, self.source.size
+        for batch, position in read_ahead(self._positioned(target_schema)):
+            yield batch
+            if progress is not None:
+                progress(position, self.source.size)
+
+    def _positioned(self, schema: pa.Schema) -> Iterator[tuple[pa.RecordBatch, int]]:
+        """Batches of every file and how many bytes of the table lie before each one's end."""
+        done = 0
         for data_file in self.source.files:
             _check_unchanged(data_file)
             read = self._csv_file if self.source.format == "csv" else self._parquet_file
-            for batch, position in read(data_file, target_schema):
+            for batch, position in read(data_file, schema):
                 _check_unchanged(data_file)
-                yield batch
-                if progress is not None:
-                    progress(done + min(position, data_file.size), total)
+                yield batch, done + min(position, data_file.size)
             done += data_file.size
 
     def stored_rows(self) -> int | None:

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.bigtable import convert
-from data.bigtable.stats import Scaled, TableStats, training_labels
+from data.bigtable.stats import Scaled, TableStats
+from data.bigtable.target import training_labels
 from data.tabular_prep import DATE_PARTS, OTHER_LEVEL
 
 
