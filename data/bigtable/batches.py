@@ -114,24 +114,6 @@ def split_sample(
     return Chunk(*found)
 
 
-def windows(
-    source: TableSource,
-    transform: TableTransform,
-    batch_size: int,
-    epoch: int = 0,
-    split: str = "train",
-    shuffle_window: int = SHUFFLE_WINDOW,
-    bad_lines: BadLines = "fail",
-    shuffle: bool = True,
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Windows of about `shuffle_window` rows, each a multiple of `batch_size` rows (except
-    the last), so cutting each into batches gives ceil(rows / batch_size) batches in all."""
-    for x, y, order in ordered_windows(
-        source, transform, batch_size, epoch, split, shuffle_window, bad_lines, shuffle
-    ):
-        yield x[order], y[order]
-
-
 def ordered_windows(
     source: TableSource,
     transform: TableTransform,
@@ -142,9 +124,10 @@ def ordered_windows(
     bad_lines: BadLines = "fail",
     shuffle: bool = True,
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The windows of `windows` as (x, y, order): the rows as read, and the order to take
-    them in (x[order] is the window). A trainer that gathers batches by index, as tf.data
-    does, then copies each row once, into its batch, instead of once more to shuffle."""
+    """Windows of about `shuffle_window` rows as (x, y, order): the rows as read and the
+    order to take them in; x[order] is the window, a multiple of `batch_size` rows (except
+    the last), so cutting each gives ceil(rows / batch_size) batches in all. A trainer that
+    gathers batches by index, as tf.data does, copies each row once, into its batch."""
     rng = np.random.default_rng([transform.stats.split.seed, epoch]) if shuffle else None
     held_x: list[np.ndarray] = []
     held_y: list[np.ndarray] = []
@@ -176,8 +159,10 @@ def training_batches(
     bad_lines: BadLines = "fail",
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(x, y) batches of `batch_size` rows (the last may be smaller), shuffled by window."""
-    for x, y in windows(source, transform, batch_size, epoch, split, shuffle_window, bad_lines):
-        yield from _cut(x, y, batch_size)
+    for x, y, order in ordered_windows(
+        source, transform, batch_size, epoch, split, shuffle_window, bad_lines
+    ):
+        yield from _cut(x[order], y[order], batch_size)
 
 
 def _joined(xs: list[np.ndarray], ys: list[np.ndarray], rng: np.random.Generator | None):
