@@ -85,9 +85,13 @@ class TableReader:
             self.schema = self._parquet_schema()
 
     def batches(
-        self, columns: list[str] | None = None, progress: Progress | None = None
+        self,
+        columns: list[str] | None = None,
+        progress: Progress | None = None,
+        ahead: bool = True,
     ) -> Iterator[pa.RecordBatch]:
-        """The table's rows in order, as record batches holding `columns` (default: all)."""
+        """The table's rows in order, as record batches holding `columns` (default: all);
+        read ahead on a thread unless `ahead` is False (a look at the first rows only)."""
         wanted = list(columns) if columns is not None else self.schema.names
         unknown = [c for c in wanted if c not in self.schema.names]
         if unknown:
@@ -96,7 +100,8 @@ class TableReader:
                 f"{', '.join(self.schema.names[:30])}."
             )
         target_schema = pa.schema([self.schema.field(c) for c in wanted])
-        for batch, position in read_ahead(self._positioned(target_schema)):
+        positioned = self._positioned(target_schema)
+        for batch, position in read_ahead(positioned) if ahead else positioned:
             yield batch
             if progress is not None:
                 progress(position, self.source.size)
