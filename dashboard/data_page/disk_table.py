@@ -52,7 +52,10 @@ def _profile_job(source, workspace: Path, bad_lines: str) -> ProfileJob:
     jobs = _jobs()
     key = _job_key(source, workspace, bad_lines)
     job = jobs.get(key)
-    if job is None or (job.error is not None and job.done.is_set()):
+    # A pass that failed stays failed, so its message shows: restarting it on the rerun
+    # that should show the message hid it behind a new progress bar (unless the new pass
+    # failed within that very rerun). A fixed file has another identity, hence a new pass.
+    if job is None:
         job = jobs[key] = ProfileJob()
         threading.Thread(
             target=_run_profile,
