@@ -135,7 +135,8 @@ def ordered_windows(
     # The reading thread draws the row groups' order from `rng` before its first chunk,
     # and this thread draws only after receiving one, so the draws keep their order (and
     # a seed gives the batches it gave when the reading was not done ahead).
-    for chunk in read_ahead(split_chunks(source, transform, split, bad_lines, rng)):
+    # one chunk waits (its features may be wide), one is being made, one is being used
+    for chunk in read_ahead(split_chunks(source, transform, split, bad_lines, rng), depth=1):
         held_x.append(chunk.x)
         held_y.append(chunk.y)
         held += len(chunk.y)

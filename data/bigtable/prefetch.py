@@ -57,4 +57,5 @@ def read_ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
             yield item
     finally:
         stop.set()
-        thread.join()
+        if thread is not threading.current_thread():  # a collector may finalise us there
+            thread.join()
