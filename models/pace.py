@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 RECENT_EPOCHS = 3  # the estimate follows the last few epochs, not the slow first one
+# Within the first epoch, an estimate from its share done so far, once it is this far in:
+# a single epoch over a big table takes minutes, and the person should not wait it out
+# to learn how long it takes.
+FIRST_EPOCH_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -48,14 +52,22 @@ def training_pace(
     epochs_planned: int,
     epochs_done: float,
     rows_per_epoch: int = 0,
+    now: float | None = None,
 ) -> Pace | None:
-    """None before the first epoch has ended (nothing to measure yet).
+    """None before there is anything to measure: before the first epoch ended, or, given
+    the time `now`, before FIRST_EPOCH_SHARE of it is done.
 
     `epochs_done` may be fractional (the run's progress within its current epoch), so
     the time left shrinks during an epoch rather than in steps.
     """
-    if fit_started is None or not epoch_ends:
+    if fit_started is None:
         return None
+    if not epoch_ends:
+        if now is None or epochs_done < FIRST_EPOCH_SHARE:
+            return None
+        per_epoch = max((now - fit_started) / epochs_done, 1e-9)
+        left = max(epochs_planned - epochs_done, 0.0) * per_epoch
+        return Pace(per_epoch, left, rows_per_epoch / per_epoch if rows_per_epoch else None)
     starts = [fit_started, *epoch_ends[:-1]]
     durations = [end - start for start, end in zip(starts, epoch_ends, strict=True)]
     # The first epoch also builds the model's graph; later ones show the real pace.

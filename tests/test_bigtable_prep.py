@@ -132,9 +132,9 @@ def test_dates_as_text_give_the_in_memory_calendar_parts(values):
 
 
 def test_medians_from_a_sample_are_close_and_said_to_be_approximate(tmp_path, monkeypatch):
-    from data.bigtable import stats as stats_module
+    from data.bigtable import gather
 
-    monkeypatch.setattr(stats_module, "QUANTILE_SAMPLE", 500)
+    monkeypatch.setattr(gather, "QUANTILE_SAMPLE", 500)
     monkeypatch.setenv("GLASSBOX_DATA_ROOTS", str(tmp_path))
     path = write_mixed_csv(tmp_path / "mixed.csv")
     source = open_source("mixed.csv", tmp_path)

@@ -10,7 +10,7 @@ import pytest
 from sklearn import metrics
 
 from data.bigtable import reader
-from data.bigtable.batches import split_chunks, split_sample, training_batches, windows
+from data.bigtable.batches import ordered_windows, split_chunks, split_sample, training_batches
 from data.bigtable.reader import TableReader, rows_at
 from data.bigtable.rowkeys import (
     TEST,
@@ -28,6 +28,11 @@ from data.bigtable.streamed import StreamedTable, prepare_stream
 from data.dataset import DatasetError
 from models.tabular.stream_metrics import SCORE_BINS, ClassificationTally, RegressionTally
 from tests.bigtable_files import write_mixed_csv
+
+
+def windows(*args, **kwargs) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The shuffled windows as a trainer takes them: each window's rows in its order."""
+    return [(x[order], y[order]) for x, y, order in ordered_windows(*args, **kwargs)]
 
 
 def test_split_hash_is_fixed_uniform_and_seeded():
@@ -250,7 +255,7 @@ def test_a_csv_sorted_by_its_target_trains_from_its_parquet_copy(sorted_csv):
     copy = transform.stats.copy
     assert copy and copy.endswith(".parquet") and "bigtable_cache" in copy
     assert any("A Parquet copy of the CSV" in note for note in transform.stats.notes)
-    first_y = next(windows(source, transform, 50, epoch=0, shuffle_window=1000))[1]
+    first_y = windows(source, transform, 50, epoch=0, shuffle_window=1000)[0][1]
     assert set(first_y.tolist()) == {0, 1, 2}
     from_copy = np.concatenate([c.rows for c in split_chunks(source, transform, "test")])
     Path(copy).unlink()  # a cleaned cache: the CSV itself is read, with the same rows

@@ -12,6 +12,15 @@ def test_nothing_is_estimated_before_the_first_epoch_ends():
     assert training_pace(100.0, [], 10, 0.3) is None
 
 
+def test_within_the_first_epoch_its_share_done_so_far_gives_the_estimate():
+    # 30 s after fitting began, 10 % of the first of 4 epochs is done: 300 s an epoch
+    assert training_pace(100.0, [], 4, 0.03, rows_per_epoch=600_000, now=130.0) is None
+    pace = training_pace(100.0, [], 4, 0.1, rows_per_epoch=600_000, now=130.0)
+    assert pace.seconds_per_epoch == pytest.approx(300.0)
+    assert pace.seconds_left == pytest.approx(3.9 * 300.0)
+    assert pace.rows_per_s == pytest.approx(2000.0)
+
+
 def test_one_epoch_gives_its_own_time():
     pace = training_pace(100.0, [112.0], 10, 1.0, rows_per_epoch=600)
     assert pace.seconds_per_epoch == pytest.approx(12.0)

@@ -75,3 +75,24 @@ def test_a_run_gets_its_name_and_tags_from_the_train_page(workspace, monkeypatch
     at.switch_page(RUNS_PAGE).run()
     assert at.selectbox(key="runs_selected").options[0].startswith("wide C · ")
     assert list(at.dataframe[0].value["tags"]) == ["baseline, linear"]
+
+
+def test_a_table_read_from_disk_starts_with_large_batches(workspace):
+    """Each epoch reads the whole table: at 32 rows a batch a 20 M-row epoch is 625,000
+    steps, so a disk table's batch size starts at 512; an upload keeps the kind's default."""
+    from dashboard.chosen_dataset import Choice
+    from dashboard.train_page.param_widgets import DISK_BATCH_SIZE
+
+    at = open_app()
+    at.session_state["chosen_dataset"] = Choice("path:events.csv", "events.csv", "tabular")
+    at.switch_page(TRAIN_PAGE)
+    at = at.run()
+    at.selectbox(key="train_model").set_value(model_label("mlp")).run()
+    batch = at.select_slider(key="p_mlp_disk_batch_size")
+    assert batch.value == DISK_BATCH_SIZE == 512
+    assert "512 rows" in " ".join(c.value for c in at.caption)
+    at.session_state["chosen_dataset"] = Choice("upload:iris", "iris.csv", "tabular")
+    at = at.run()
+    assert (
+        at.select_slider(key="p_mlp_batch_size").value == MODEL_KINDS["mlp"].defaults["batch_size"]
+    )

@@ -6,7 +6,7 @@ from dashboard.chosen_dataset import Choice, chosen
 from dashboard.plain_text import md
 from dashboard.services import get_manager, get_store
 from dashboard.train_page.crossval import crossval_folds, submit_folds
-from dashboard.train_page.param_widgets import param_inputs
+from dashboard.train_page.param_widgets import DISK_BATCH_SIZE, for_dataset, param_inputs
 from dashboard.train_page.started import started_runs
 from dashboard.train_page.sweep_form import start_sweep_from_form, sweep_form
 from models.registry import kinds_for
@@ -27,8 +27,9 @@ else:
     st.markdown(f"Dataset: **{md(choice.name)}** ({choice.kind}) — change it on the Data page.")
     if choice.ref.startswith("path:"):
         st.caption(
-            "A table read from disk: every epoch reads all its training rows again, so a "
-            "few epochs and a batch size of 256 or more train it much faster."
+            f"A table read from disk: every epoch reads all its training rows again, so a "
+            f"few epochs and large batches ({DISK_BATCH_SIZE} rows to start with) train it "
+            "much faster."
         )
 
 kinds = {kind.label: kind for kind in kinds_for(choice.kind)}
@@ -49,7 +50,7 @@ folds = 0
 if mode == "Sweep":
     sweep_texts, sweep_options = sweep_form(kind, f"s_{kind.key}")
 else:
-    params = param_inputs(kind.defaults, f"p_{kind.key}")
+    params = param_inputs(*for_dataset(kind.defaults, choice.ref, f"p_{kind.key}"))
     folds = crossval_folds()
 left, right = st.columns(2)
 seed = int(left.number_input("Seed", min_value=0, value=0, step=1, key="train_seed"))

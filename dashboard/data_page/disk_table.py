@@ -44,11 +44,18 @@ def _jobs() -> dict[tuple, ProfileJob]:
     return {}
 
 
+def _job_key(source, workspace: Path, bad_lines: str) -> tuple:
+    return (str(workspace), source.identity, bad_lines)
+
+
 def _profile_job(source, workspace: Path, bad_lines: str) -> ProfileJob:
     jobs = _jobs()
-    key = (str(workspace), source.identity, bad_lines)
+    key = _job_key(source, workspace, bad_lines)
     job = jobs.get(key)
-    if job is None or (job.error is not None and job.done.is_set()):
+    # A pass that failed stays failed, so its message shows: restarting it on the rerun
+    # that should show the message hid it behind a new progress bar (unless the new pass
+    # failed within that very rerun). A fixed file has another identity, hence a new pass.
+    if job is None:
         job = jobs[key] = ProfileJob()
         threading.Thread(
             target=_run_profile,
@@ -133,16 +140,21 @@ def _render_table(source, workspace: Path) -> None:
             help="Off: a ragged line stops the reading with its line number, so it can be fixed.",
         )
         bad_lines = "skip" if skip else "fail"
-    job = _profile_job(source, workspace, bad_lines)
-    counted = job.result.rows if job.done.is_set() and job.result is not None else look.rows
-    rows = f"{counted:,} rows" if counted is not None else "rows being counted"
-    files = f" in {look.files:,} files" if look.files > 1 else ""
-    st.markdown(
-        f"**{md(look.name)}** — {look.format.upper()}, {look.bytes / 1e6:,.0f} MB{files}, "
-        f"{rows} × {len(look.schema):,} columns"
-    )
+    earlier = _jobs().get(_job_key(source, workspace, bad_lines))
+    counted = look.rows
+    if earlier is not None and earlier.done.is_set() and earlier.result is not None:
+        counted = earlier.result.rows
+    size = f"{look.format.upper()}, {look.bytes / 1e6:,.0f} MB"
+    size += f" in {look.files:,} files" if look.files > 1 else ""
+    shape = f"{len(look.schema):,} columns, rows being counted"
+    if counted is not None:
+        shape = f"{counted:,} rows × {len(look.schema):,} columns"
+    st.markdown(f"**{md(look.name)}** — {size}, {shape}")
     st.dataframe(look.head.slice(0, HEAD_SHOWN).to_pandas(), height=240, key="disk_head")
     st.caption(f"The first {min(len(look.head), HEAD_SHOWN):,} rows, read in {seconds:.1f} s.")
+    # started once the first rows are on their way to the browser: the pass takes both
+    # cores, and the person should see the table before it begins
+    job = _profile_job(source, workspace, bad_lines)
     if not job.done.is_set():
         _wait_for(job)
         return

@@ -8,6 +8,8 @@ arguments: a click acts on that run, whatever the page shows when the click arri
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from dashboard.figures.training import training_curves
@@ -43,11 +45,12 @@ def progress_line(store: RunStore, run: Run) -> str:
         run.epochs,
         run.progress * run.epochs,
         run.rows_per_epoch,
+        now=time.time(),
     )
     if pace is not None:
         parts.append(pace.describe(may_stop_early=bool(_planned(run, "early_stopping_patience"))))
     elif run.epochs and run.fit_started:
-        parts.append("time per epoch and time left after the first epoch")
+        parts.append("time left once a twentieth of the first epoch is done")
     return " · ".join(parts)
 
 

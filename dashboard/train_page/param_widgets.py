@@ -9,14 +9,23 @@ import streamlit as st
 from dashboard.train_page.param_help import label_and_help
 
 _CHOICES: dict[str, list[Any]] = {
-    "batch_size": [8, 16, 32, 64, 128, 256],
+    "batch_size": [8, 16, 32, 64, 128, 256, 512, 1024],
     "learning_rate": [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1],
 }
 _OPTIONS: dict[str, list[str]] = {"cell": ["lstm", "gru"]}
+DISK_BATCH_SIZE = 512  # 32 rows a batch makes a 20 M-row epoch 625,000 steps
 _SLIDERS: dict[str, tuple[float, float, float]] = {
     "dropout": (0.0, 0.7, 0.05),
     "validation_split": (0.0, 0.4, 0.05),
 }
+
+
+def for_dataset(defaults: dict[str, Any], ref: str, key: str) -> tuple[dict[str, Any], str]:
+    """A table read from disk (every epoch reads it whole) starts with large batches, under
+    widget keys of its own, so a batch size picked for an upload is not carried over."""
+    if not ref.startswith("path:") or "batch_size" not in defaults:
+        return defaults, key
+    return {**defaults, "batch_size": max(defaults["batch_size"], DISK_BATCH_SIZE)}, f"{key}_disk"
 
 
 def param_inputs(defaults: dict[str, Any], key_prefix: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from data.bigtable.prefetch import read_ahead
 from data.bigtable.preview import reading_source
 from data.bigtable.reader import BadLines, TableReader
 from data.bigtable.rowkeys import SPLIT_NAMES, ArrayBottomK, unit_hash
@@ -113,7 +114,7 @@ def split_sample(
     return Chunk(*found)
 
 
-def windows(
+def ordered_windows(
     source: TableSource,
     transform: TableTransform,
     batch_size: int,
@@ -122,24 +123,31 @@ def windows(
     shuffle_window: int = SHUFFLE_WINDOW,
     bad_lines: BadLines = "fail",
     shuffle: bool = True,
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Windows of about `shuffle_window` rows, each a multiple of `batch_size` rows (except
-    the last), so cutting each into batches gives ceil(rows / batch_size) batches in all."""
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Windows of about `shuffle_window` rows as (x, y, order): the rows as read and the
+    order to take them in; x[order] is the window, a multiple of `batch_size` rows (except
+    the last), so cutting each gives ceil(rows / batch_size) batches in all. A trainer that
+    gathers batches by index, as tf.data does, copies each row once, into its batch."""
     rng = np.random.default_rng([transform.stats.split.seed, epoch]) if shuffle else None
     held_x: list[np.ndarray] = []
     held_y: list[np.ndarray] = []
     held = 0
-    for chunk in split_chunks(source, transform, split, bad_lines, rng):
+    # The reading thread draws the row groups' order from `rng` before its first chunk,
+    # and this thread draws only after receiving one, so the draws keep their order (and
+    # a seed gives the batches it gave when the reading was not done ahead).
+    # one chunk waits (its features may be wide), one is being made, one is being used
+    for chunk in read_ahead(split_chunks(source, transform, split, bad_lines, rng), depth=1):
         held_x.append(chunk.x)
         held_y.append(chunk.y)
         held += len(chunk.y)
         if held >= shuffle_window:
-            x, y = _shuffled(held_x, held_y, rng)
+            x, y, order = _joined(held_x, held_y, rng)
             full = len(y) - len(y) % batch_size
-            yield x[:full], y[:full]
-            held_x, held_y, held = [x[full:]], [y[full:]], len(y) - full
+            yield x, y, order[:full]
+            rest = order[full:]  # too few for a batch: carried into the next window
+            held_x, held_y, held = [x[rest]], [y[rest]], len(rest)
     if held:
-        yield _shuffled(held_x, held_y, rng)
+        yield _joined(held_x, held_y, rng)
 
 
 def training_batches(
@@ -152,16 +160,17 @@ def training_batches(
     bad_lines: BadLines = "fail",
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(x, y) batches of `batch_size` rows (the last may be smaller), shuffled by window."""
-    for x, y in windows(source, transform, batch_size, epoch, split, shuffle_window, bad_lines):
-        yield from _cut(x, y, batch_size)
+    for x, y, order in ordered_windows(
+        source, transform, batch_size, epoch, split, shuffle_window, bad_lines
+    ):
+        yield from _cut(x[order], y[order], batch_size)
 
 
-def _shuffled(xs: list[np.ndarray], ys: list[np.ndarray], rng: np.random.Generator | None):
-    x, y = np.concatenate(xs), np.concatenate(ys)
-    if rng is None:
-        return x, y
-    order = rng.permutation(len(y))
-    return x[order], y[order]
+def _joined(xs: list[np.ndarray], ys: list[np.ndarray], rng: np.random.Generator | None):
+    x = xs[0] if len(xs) == 1 else np.concatenate(xs)
+    y = ys[0] if len(ys) == 1 else np.concatenate(ys)
+    order = rng.permutation(len(y)) if rng is not None else np.arange(len(y))
+    return x, y, order
 
 
 def _cut(x: np.ndarray, y: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:

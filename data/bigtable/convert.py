@@ -5,6 +5,8 @@ data.tabular_prep gives for the same values (numbers, yes/no words, calendar par
 category text); columns of Arrow's own number, boolean and date types take a vectorised
 path, anything else falls back to those very functions through pandas. A dictionary-
 encoded column (text read from Parquet) is converted once per distinct value.
+data.tabular_prep (and with it scikit-learn, a second to import) is imported only by
+those fallbacks, so a first look at a table does not wait for it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from data import tabular_prep
 from data.schema import BOOLEAN_WORDS
 
 _WORDS = pa.array(list(BOOLEAN_WORDS))
@@ -28,7 +29,7 @@ def floats(column: pa.Array) -> np.ndarray:
         return _per_value(column, floats)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         return _to_numpy(column.cast(pa.float64()))
-    return tabular_prep.to_float(_frame(column))[:, 0]
+    return _prep().to_float(_frame(column))[:, 0]
 
 
 def booleans(column: pa.Array) -> np.ndarray:
@@ -45,7 +46,7 @@ def booleans(column: pa.Array) -> np.ndarray:
         words = pc.utf8_lower(pc.utf8_trim_whitespace(column))
         index = pc.index_in(words, value_set=_WORDS).fill_null(len(_WORDS))
         return _WORD_VALUES[_to_numpy(index).astype(np.int64)]
-    return tabular_prep.booleans_to_float(_frame(column))[:, 0]
+    return _prep().booleans_to_float(_frame(column))[:, 0]
 
 
 def date_parts(column: pa.Array, with_hour: bool) -> np.ndarray:
@@ -60,7 +61,7 @@ def date_parts(column: pa.Array, with_hour: bool) -> np.ndarray:
         column, kind = _iso_timestamps(column), pa.timestamp("s")
     if column is None or not (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
         hours = ["value"] if with_hour else []
-        return tabular_prep.expand_dates(_frame(original), hour_columns=hours)
+        return _prep().expand_dates(_frame(original), hour_columns=hours)
     parts = [pc.year(column), pc.month(column), pc.day_of_week(column), pc.day_of_year(column)]
     if with_hour:
         parts.append(pc.hour(column) if pa.types.is_timestamp(kind) else pc.multiply(parts[0], 0))
@@ -83,8 +84,14 @@ def texts(column: pa.Array) -> pa.Array:
         column = column.cast(column.type.value_type)
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return column
-    values = tabular_prep.to_text(_frame(column))[:, 0]
+    values = _prep().to_text(_frame(column))[:, 0]
     return pa.array([None if v is np.nan else v for v in values], pa.string())
+
+
+def _prep():
+    from data import tabular_prep
+
+    return tabular_prep
 
 
 def _per_value(column: pa.DictionaryArray, convert) -> np.ndarray:

@@ -108,7 +108,7 @@ def quick_look(source: TableSource, bad_lines: BadLines = "skip") -> QuickLook:
     """Only what the start of the table and the Parquet footers tell: fast at any size."""
     reader = TableReader(source, bad_lines)
     batches, rows = [], 0
-    for batch in reader.batches():
+    for batch in reader.batches(ahead=False):
         batches.append(batch)
         rows += batch.num_rows
         if rows >= HEAD_ROWS:

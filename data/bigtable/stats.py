@@ -7,10 +7,10 @@ training rows only (test rows never inform preprocessing):
 
 - numbers and calendar parts: count, mean and spread, merged batch by batch (Chan's
   parallel update, stable at any row count); the median that fills gaps is taken from a
-  uniform sample of QUANTILE_SAMPLE training rows, so it is approximate on larger tables
+  uniform sample of gather.QUANTILE_SAMPLE training rows, so it is approximate on larger tables
   (rank error about 0.2 %) and exact on smaller ones;
 - yes/no columns: how many of each, for the commonest value that fills gaps;
-- categories: rows per level (exact while a column has at most MAX_TRACKED_LEVELS
+- categories: rows per level (exact while a column has at most gather.MAX_TRACKED_LEVELS
   levels; beyond that the rarest are pruned, which only touches levels far below the
   rare-level threshold), from which the kept levels and the '(other)' bucket follow the
   one-hot encoder's own rules.
@@ -23,25 +23,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from data.bigtable import convert
+from data.bigtable.gather import Moments, TrainingPass
 from data.bigtable.preview import TableProfile, reading_source
 from data.bigtable.reader import BadLines, TableReader
-from data.bigtable.rowkeys import (
-    SPLIT_NAMES,
-    TRAIN,
-    ArrayBottomK,
-    SplitPlan,
-    assign,
-    batch_units,
-)
+from data.bigtable.rowkeys import SplitPlan, assign, batch_units
 from data.bigtable.sources import TableSource
 from data.bigtable.target import TargetPlan, plan_target
 from data.tabular_prep import build_preprocessor
 
-QUANTILE_SAMPLE = 100_000
-MAX_TRACKED_LEVELS = 50_000
 Progress = Callable[[float], None]
 
 
@@ -116,7 +106,7 @@ def table_stats(
         hours = list(pipelines["datetime"].named_steps["expand"].kw_args["hour_columns"])
     if "categorical" in pipelines:
         rare = pipelines["categorical"].named_steps["onehot"].min_frequency
-    gathered = _Pass(roles, hours, target_plan, split)
+    gathered = TrainingPass(roles, hours, target_plan, split)
     reader = TableReader(reading_source(source, profile.copy), bad_lines, profile.schema)
     columns = [*plan.feature_columns, target]
     if split.key_column and split.key_column not in columns:
@@ -130,12 +120,12 @@ def table_stats(
         schema=profile.schema,
         copy=profile.copy,
         roles=roles,
-        numeric=gathered.numeric.scaled(roles.get("numeric", [])),
-        indicators=gathered.numeric.indicators(roles.get("numeric", [])),
-        boolean=gathered.boolean_fills(),
-        datetime=gathered.date_parts(),
+        numeric=_scaled(gathered.numeric, roles.get("numeric", [])),
+        indicators=_indicators(gathered.numeric, roles.get("numeric", [])),
+        boolean=_boolean_fills(gathered),
+        datetime=_date_parts(gathered),
         hour_columns=hours,
-        categorical=gathered.vocabularies(rare),
+        categorical=_vocabularies(gathered, rare),
         dropped=plan.dropped,
         split_rows=gathered.split_rows,
         notes=[
@@ -148,26 +138,16 @@ def table_stats(
     )
 
 
-def _median_note(gathered: _Pass, roles: dict[str, list[str]]) -> list[str]:
-    if gathered.split_rows["train"] <= QUANTILE_SAMPLE or not (
+def _median_note(gathered: TrainingPass, roles: dict[str, list[str]]) -> list[str]:
+    sample = gathered.numeric.sample.k
+    if gathered.split_rows["train"] <= sample or not (
         roles.get("numeric") or roles.get("datetime")
     ):
         return []
     return [
-        f"The medians that fill gaps come from a random sample of {QUANTILE_SAMPLE:,} of the "
+        f"The medians that fill gaps come from a random sample of {sample:,} of the "
         f"{gathered.split_rows['train']:,} training rows, so they are approximate."
     ]
-
-
-def training_labels(batch: pa.RecordBatch, target: TargetPlan) -> tuple[np.ndarray, np.ndarray]:
-    """(y, usable): class indices into class_names (or float targets) and which rows have one."""
-    column = batch.column(target.target)
-    if target.task == "regression":
-        y = convert.floats(column)
-        return y.astype(np.float32), ~np.isnan(y)
-    index = pc.index_in(convert.label_texts(column), value_set=pa.array(target.class_names))
-    usable = np.asarray(index.is_valid())
-    return index.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int32), usable
 
 
 def split_of(batch: pa.RecordBatch, first_row: int, split: SplitPlan) -> np.ndarray:
@@ -183,149 +163,57 @@ def _split_note(split: SplitPlan) -> str:
     )
 
 
-class _Moments:
-    """Count, mean and squared deviations per column, plus a row sample for the median."""
-
-    def __init__(self, expected_rows: int) -> None:
-        self.n = self.mean = self.m2 = None
-        self.rows = 0
-        self.sample = ArrayBottomK(QUANTILE_SAMPLE, expected_rows)
-
-    def add(self, values: np.ndarray, units: np.ndarray) -> None:
-        gaps = np.isnan(values)
-        n_b = (len(values) - gaps.sum(axis=0)).astype(np.float64)
-        sums = np.nansum(values, axis=0)
-        mean_b = np.divide(sums, n_b, out=np.zeros_like(sums), where=n_b > 0)
-        deviations = values - mean_b
-        deviations[gaps] = 0.0
-        m2_b = np.einsum("ij,ij->j", deviations, deviations)
-        if self.n is None:
-            self.n, self.mean, self.m2 = n_b, mean_b, m2_b
-        else:
-            total = self.n + n_b
-            delta = mean_b - self.mean
-            share = np.divide(n_b, total, out=np.zeros_like(total), where=total > 0)
-            self.mean = self.mean + delta * share
-            self.m2 = self.m2 + m2_b + delta**2 * self.n * share
-            self.n = total
-        self.rows += len(values)
-        self.sample.offer(units, values)
-
-    def medians(self) -> np.ndarray:
-        (values,) = self.sample.result()
-        found = [np.nanmedian(v) if np.isfinite(v).any() else 0.0 for v in values.T]
-        return np.asarray(found, dtype=np.float64)
-
-    def scaled(self, columns: list[str]) -> dict[str, Scaled]:
-        """Mean and spread after the gaps are filled with the median, as the scaler sees them."""
-        if not columns:
-            return {}
-        if self.n is None:  # no training rows reached this column
-            return {c: Scaled(0.0, 0.0, 1.0) for c in columns}
-        fills = self.medians()
-        n, rows = self.n, max(self.rows, 1)
-        gaps = rows - n
-        mean = (n * self.mean + gaps * fills) / rows
-        var = (self.m2 + n * (self.mean - mean) ** 2 + gaps * (fills - mean) ** 2) / rows
-        return {
-            c: Scaled(float(f), float(m), _scale(v))
-            for c, f, m, v in zip(columns, fills, mean, var, strict=True)
-        }
-
-    def indicators(self, columns: list[str]) -> dict[str, Scaled]:
-        found = {}
-        for column, n in zip(columns, self.n if self.n is not None else [], strict=False):
-            share = 1 - n / max(self.rows, 1)
-            if share > 0:
-                found[column] = Scaled(0.0, float(share), _scale(share * (1 - share)))
-        return found
+def _scaled(moments: Moments, columns: list[str]) -> dict[str, Scaled]:
+    """Mean and spread after the gaps are filled with the median, as the scaler sees them."""
+    if not columns:
+        return {}
+    if moments.n is None:  # no training rows reached this column
+        return {c: Scaled(0.0, 0.0, 1.0) for c in columns}
+    fills = moments.medians()
+    n, rows = moments.n, max(moments.rows, 1)
+    gaps = rows - n
+    mean = (n * moments.mean + gaps * fills) / rows
+    var = (moments.m2 + n * (moments.mean - mean) ** 2 + gaps * (fills - mean) ** 2) / rows
+    return {
+        c: Scaled(float(f), float(m), _scale(v))
+        for c, f, m, v in zip(columns, fills, mean, var, strict=True)
+    }
 
 
-def _stacked(columns: list[np.ndarray]) -> np.ndarray:
-    """Columns side by side, column-major: each is one contiguous copy, and the per-column
-    sums that follow read contiguous memory (np.column_stack's row-major result cost more
-    than all of the statistics)."""
-    out = np.empty((len(columns[0]), len(columns)), dtype=np.float64, order="F")
-    for index, column in enumerate(columns):
-        out[:, index] = column
-    return out
+def _indicators(moments: Moments, columns: list[str]) -> dict[str, Scaled]:
+    found = {}
+    for column, n in zip(columns, moments.n if moments.n is not None else [], strict=False):
+        share = 1 - n / max(moments.rows, 1)
+        if share > 0:
+            found[column] = Scaled(0.0, float(share), _scale(share * (1 - share)))
+    return found
+
+
+def _boolean_fills(gathered: TrainingPass) -> dict[str, float]:
+    return {c: 1.0 if gathered.ones[c] > gathered.zeros[c] else 0.0 for c in gathered.ones}
+
+
+def _date_parts(gathered: TrainingPass) -> dict[str, list[Scaled]]:
+    found = {}
+    for column, moments in gathered.dates.items():
+        names = [str(i) for i in range(5 if column in gathered.hours else 4)]
+        found[column] = list(_scaled(moments, names).values())
+    return found
+
+
+def _vocabularies(gathered: TrainingPass, rare: int) -> dict[str, Vocabulary]:
+    from data.tabular_prep import MAX_CATEGORIES
+
+    return {
+        c: _vocabulary(gathered.levels[c], gathered.gaps[c], rare, MAX_CATEGORIES)
+        for c in gathered.levels
+    }
 
 
 def _scale(variance: float) -> float:
     """StandardScaler's scale: the standard deviation, or 1 where it is (nearly) zero."""
     std = float(np.sqrt(max(variance, 0.0)))
     return std if std > 10 * np.finfo(np.float64).eps * max(1.0, std) else 1.0
-
-
-class _Pass:
-    """What the pass gathers from each batch of training rows."""
-
-    def __init__(self, roles, hours, target: TargetPlan, split: SplitPlan) -> None:
-        self.roles, self.hours, self.target, self.split = roles, hours, target, split
-        expected = int(target.usable_rows * (1 - split.test) * (1 - split.validation))
-        self.numeric = _Moments(expected)
-        self.dates = {c: _Moments(expected) for c in roles.get("datetime", [])}
-        self.ones = dict.fromkeys(roles.get("boolean", []), 0)
-        self.zeros = dict.fromkeys(roles.get("boolean", []), 0)
-        self.levels: dict[str, dict[str, int]] = {c: {} for c in roles.get("categorical", [])}
-        self.gaps = dict.fromkeys(roles.get("categorical", []), 0)
-        self.rows_seen = 0
-        self.split_rows = dict.fromkeys(SPLIT_NAMES, 0)
-
-    def add(self, batch: pa.RecordBatch) -> None:
-        _, usable = training_labels(batch, self.target)
-        hashed = batch_units(batch, self.rows_seen, self.split)
-        splits = assign(hashed, self.split)
-        for name, code in SPLIT_NAMES.items():
-            self.split_rows[name] += int(((splits == code) & usable).sum())
-        train = (splits == TRAIN) & usable
-        self.rows_seen += batch.num_rows
-        if not train.any():
-            return
-        # The quantile sample keeps the training rows of smallest split hash: given that a
-        # row is for training, its hash is uniform on [start, 1), so stretched to [0, 1) it
-        # is a fresh uniform number per row, and hashing every row a second time is saved.
-        start = self.split.test + (1 - self.split.test) * self.split.validation
-        units = (hashed[train] - start) / (1 - start)
-        batch = batch.filter(pa.array(train))
-        if numeric := self.roles.get("numeric"):
-            self.numeric.add(_stacked([convert.floats(batch.column(c)) for c in numeric]), units)
-        for column, moments in self.dates.items():
-            moments.add(convert.date_parts(batch.column(column), column in self.hours), units)
-        for column in self.ones:
-            values = convert.booleans(batch.column(column))
-            self.ones[column] += int((values == 1).sum())
-            self.zeros[column] += int((values == 0).sum())
-        for column, counts in self.levels.items():
-            self._count_levels(column, counts, convert.texts(batch.column(column)))
-
-    def _count_levels(self, column: str, counts: dict[str, int], texts: pa.Array) -> None:
-        self.gaps[column] += texts.null_count
-        pairs = pc.value_counts(texts.drop_null())
-        for level, n in zip(
-            pairs.field("values").to_pylist(), pairs.field("counts").to_pylist(), strict=True
-        ):
-            counts[level] = counts.get(level, 0) + n
-        if len(counts) > MAX_TRACKED_LEVELS:
-            kept = sorted(counts.items(), key=lambda item: -item[1])[: MAX_TRACKED_LEVELS // 2]
-            self.levels[column] = dict(kept)
-
-    def boolean_fills(self) -> dict[str, float]:
-        return {c: 1.0 if self.ones[c] > self.zeros[c] else 0.0 for c in self.ones}
-
-    def date_parts(self) -> dict[str, list[Scaled]]:
-        found = {}
-        for column, moments in self.dates.items():
-            names = [str(i) for i in range(5 if column in self.hours else 4)]
-            found[column] = list(moments.scaled(names).values())
-        return found
-
-    def vocabularies(self, rare: int) -> dict[str, Vocabulary]:
-        from data.tabular_prep import MAX_CATEGORIES
-
-        return {
-            c: _vocabulary(self.levels[c], self.gaps[c], rare, MAX_CATEGORIES) for c in self.levels
-        }
 
 
 def _vocabulary(counts: dict[str, int], gaps: int, rare: int, max_levels: int) -> Vocabulary:

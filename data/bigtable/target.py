@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from data.bigtable import convert
 from data.bigtable.preview import TableProfile
 from data.dataset import DatasetError
 from data.schema import MAX_CLASSES, MIN_ROWS, infer_task
@@ -115,3 +118,23 @@ def _at_least(rows: int, target: str) -> int:
             "to train and test a model. Add more rows to the file."
         )
     return rows
+
+
+def training_labels(batch: pa.RecordBatch, target: TargetPlan) -> tuple[np.ndarray, np.ndarray]:
+    """(y, usable): class indices into class_names (or float targets) and which rows have one."""
+    column = batch.column(target.target)
+    if target.task == "regression":
+        y = convert.floats(column)
+        return y.astype(np.float32), ~np.isnan(y)
+    classes = pa.array(target.class_names, pa.string())
+    if pa.types.is_dictionary(column.type) and column.dictionary.null_count == 0:
+        # each distinct label looked up once; nulls get the extra code past the dictionary
+        width = len(column.dictionary)
+        per_value = pc.index_in(convert.label_texts(column.dictionary), value_set=classes)
+        per_value = np.append(per_value.fill_null(-1).to_numpy(zero_copy_only=False), -1)
+        index = per_value[column.indices.fill_null(width).to_numpy(zero_copy_only=False)]
+        usable = index >= 0
+        return np.where(usable, index, 0).astype(np.int32), usable
+    index = pc.index_in(convert.label_texts(column), value_set=classes)
+    usable = np.asarray(index.is_valid())
+    return index.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int32), usable

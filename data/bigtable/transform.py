@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.bigtable import convert
-from data.bigtable.stats import Scaled, TableStats, training_labels
+from data.bigtable.stats import Scaled, TableStats
+from data.bigtable.target import training_labels
 from data.tabular_prep import DATE_PARTS, OTHER_LEVEL
 
 
@@ -41,27 +42,29 @@ class TableTransform:
         return [*self.stats.feature_columns, self.stats.target.target]
 
     def features(self, batch: pa.RecordBatch) -> np.ndarray:
+        """float32 features, each block written straight into its columns of the output
+        (no float64 copy of the whole width, no concatenation)."""
         s = self.stats
-        parts: list[np.ndarray] = []
+        out = np.empty((batch.num_rows, len(self.feature_names)), np.float32)
+        at = 0
         if s.numeric:
             raw = np.column_stack([convert.floats(batch.column(c)) for c in s.numeric])
-            parts.append(_scaled(raw, list(s.numeric.values())))
+            at = _put(out, at, _scaled(raw, list(s.numeric.values())))
             gaps = [np.isnan(raw[:, list(s.numeric).index(c)]) for c in s.indicators]
             if gaps:
-                parts.append(
-                    _scaled(np.column_stack(gaps).astype(np.float64), list(s.indicators.values()))
-                )
+                flags = np.column_stack(gaps).astype(np.float64)
+                at = _put(out, at, _scaled(flags, list(s.indicators.values())))
         for column, fill in s.boolean.items():
             values = convert.booleans(batch.column(column))
-            parts.append(np.where(np.isnan(values), fill, values)[:, None])
+            at = _put(out, at, np.where(np.isnan(values), fill, values)[:, None])
         for column, scaled in s.datetime.items():
             raw = convert.date_parts(batch.column(column), column in s.hour_columns)
-            parts.append(_scaled(raw, scaled))
+            at = _put(out, at, _scaled(raw, scaled))
         for column, vocab in s.categorical.items():
-            parts.append(_one_hot(convert.texts(batch.column(column)), vocab))
-        if not parts:
-            return np.zeros((batch.num_rows, 0), np.float32)
-        return np.concatenate(parts, axis=1).astype(np.float32, copy=False)
+            width = len(vocab.levels) + int(vocab.other)
+            _one_hot(convert.texts(batch.column(column)), vocab, out[:, at : at + width])
+            at += width
+        return out
 
     def labels(self, batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray]:
         """(y, usable): the target as model labels, and which rows have a usable one."""
@@ -79,11 +82,17 @@ def _codes(index: pa.Array) -> np.ndarray:
     return index.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _one_hot(texts: pa.Array, vocab) -> np.ndarray:
-    width = len(vocab.levels) + int(vocab.other)
-    out = np.zeros((len(texts), width), np.float32)
+def _put(out: np.ndarray, at: int, block: np.ndarray) -> int:
+    out[:, at : at + block.shape[1]] = block
+    return at + block.shape[1]
+
+
+def _one_hot(texts: pa.Array, vocab, out: np.ndarray) -> None:
+    """Writes the one-hot columns of `texts` into `out` (rows x kept levels [+ other])."""
+    out[:] = 0.0
+    width = out.shape[1]
     if width == 0:
-        return out
+        return
     levels = pa.array(vocab.levels, pa.string())
     fill = vocab.levels.index(vocab.fill) if vocab.fill in vocab.levels else -1
     if pa.types.is_dictionary(texts.type):  # look up each distinct value once
@@ -94,9 +103,7 @@ def _one_hot(texts: pa.Array, vocab) -> np.ndarray:
         codes[np.asarray(texts.is_null())] = fill
     else:
         codes = _codes(pc.index_in(texts.fill_null(vocab.fill), value_set=levels))
-    rows = np.arange(len(codes))
-    known = codes >= 0
-    out[rows[known], codes[known]] = 1.0
     if vocab.other:
-        out[rows[~known], width - 1] = 1.0
-    return out
+        codes = np.where(codes >= 0, codes, width - 1)
+    rows = np.flatnonzero(codes >= 0)
+    out[rows, codes[rows]] = 1.0

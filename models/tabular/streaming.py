@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from data.bigtable.batches import SHUFFLE_WINDOW, split_chunks, windows
+from data.bigtable.batches import SHUFFLE_WINDOW, ordered_windows, split_chunks
 from data.bigtable.reader import BadLines
 from data.bigtable.rowkeys import ArrayBottomK, unit_hash
 from data.bigtable.sources import TableSource
@@ -95,10 +95,12 @@ def fit_streaming(
     regression = transform.stats.target.task == "regression"
 
     def train_rows(epoch: int):
-        return windows(source, transform, batch_size, epoch, "train", shuffle_window, bad_lines)
+        return ordered_windows(
+            source, transform, batch_size, epoch, "train", shuffle_window, bad_lines
+        )
 
     def validation_rows(epoch: int):
-        return windows(
+        return ordered_windows(
             source, transform, VALIDATION_ROWS, 0, "validation", bad_lines=bad_lines, shuffle=False
         )
 
@@ -174,10 +176,11 @@ def _dataset(
 ):
     """A tf.data pipeline that calls `make_windows(epoch)` anew for every epoch.
 
-    Python hands over whole windows of rows and tf.data cuts them into batches, so the
-    generator is entered once per window rather than once per batch. The pipeline declares
-    its number of batches, known from the statistics pass, so Keras knows the epoch's
-    length from the first epoch on (and a file that changed length fails).
+    Python hands over whole windows of rows with the order to take them in, and tf.data
+    gathers each batch's rows by index (as Keras does for arrays in memory), so the
+    generator is entered once per window and rows are not copied to shuffle them. The
+    pipeline declares its number of batches, known from the statistics pass, so Keras
+    knows the epoch's length from the first epoch on (and a file that changed length fails).
     """
     import tensorflow as tf
 
@@ -185,20 +188,24 @@ def _dataset(
 
     def generate():
         try:
-            for x, y in make_windows(next(epochs)):
-                counter.rows += len(y)
-                yield x, y
+            for x, y, order in make_windows(next(epochs)):
+                counter.rows += len(order)
+                yield x, y, order
         except Exception as error:
             counter.error = error
             raise
 
     label = tf.TensorSpec((None,), tf.float32 if regression else tf.int32)
-    signature = (tf.TensorSpec((None, n_features), tf.float32), label)
+    rows = tf.TensorSpec((None, n_features), tf.float32)
+    signature = (rows, label, tf.TensorSpec((None,), tf.int64))
     windows = tf.data.Dataset.from_generator(generate, output_signature=signature)
-    batches = windows.flat_map(
-        lambda x, y: tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
-    )
-    return batches.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(8)
+
+    def batches(x, y, order):
+        taken = tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+        return taken.map(lambda index: (tf.gather(x, index), tf.gather(y, index)))
+
+    batched = windows.flat_map(batches)
+    return batched.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(8)
 
 
 class _EpochTimer(keras.callbacks.Callback):
