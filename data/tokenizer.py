@@ -117,7 +117,9 @@ def with_ngrams(tokens: list[str], mode: str, ngrams: int) -> list[str]:
     if ngrams == 2:  # the common case, interleaved by slicing (tokenizing is a hot loop)
         out = [""] * (2 * len(tokens) - 1)
         out[0::2] = tokens
-        out[1::2] = [first + joiner + second for first, second in zip(tokens, tokens[1:])]
+        out[1::2] = [
+            first + joiner + second for first, second in zip(tokens[:-1], tokens[1:], strict=True)
+        ]
         return out
     runs = [tokens] + [
         [joiner.join(tokens[start : start + n]) for start in range(len(tokens) - n + 1)]
