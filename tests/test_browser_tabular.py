@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 
 import pytest
 
@@ -123,11 +124,13 @@ def test_cross_validate_an_upload_then_judge_a_fold_by_roc_threshold_and_calibra
     for _ in range(20):
         threshold.press("ArrowRight")
     page.locator(".js-plotly-plot").filter(has_text="Confusion at 0.70").first.wait_for()
-    marks = page.evaluate(
-        """() => [...document.querySelectorAll('.js-plotly-plot')]
-              .flatMap(p => (p._fullData || []).filter(t => t.name === 'threshold 0.70'))
-              .length"""
-    )
+    count_marks = """() => [...document.querySelectorAll('.js-plotly-plot')]
+          .flatMap(p => (p._fullData || []).filter(t => t.name === 'threshold 0.70'))
+          .length"""
+    deadline = time.monotonic() + 30  # the curves redraw after the confusion matrix does
+    while page.evaluate(count_marks) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    marks = page.evaluate(count_marks)
     assert marks == 2, "the chosen threshold is marked on the ROC and the precision-recall curve"
     page.get_by_role("tab", name="Calibration").click()
     page.get_by_text("Expected calibration error").first.wait_for()
