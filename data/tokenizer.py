@@ -8,147 +8,34 @@ and the attention views can map positions back to the words they came from.
 
 from __future__ import annotations
 
-import functools
 import math
-import re
-import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from data.dataset import DatasetError
+from data.surface_tokens import (  # noqa: F401  - split_tokens and with_ngrams: public here too
+    CONCRETE_MODES,
+    as_text_list,
+    detect_script_mode,
+    split_tokens,
+    with_ngrams,
+)
 
 PAD, UNK, CLS = "[PAD]", "[UNK]", "[CLS]"
 SPECIAL_TOKENS = (PAD, UNK, CLS)
 PAD_ID, UNK_ID, CLS_ID = 0, 1, 2
-CONCRETE_MODES = ("word", "char", "char_bigram")
 MODES = (*CONCRETE_MODES, "auto")
 FORMAT_NAME = "glassbox.tokenizer"
 FORMAT_VERSION = 1
 
-# Scripts written without spaces between words: splitting them on spaces would
-# turn a whole sentence into one token, so they are read character by character.
-# Hangul is deliberately absent: Korean puts spaces between words (eojeol).
-_HAN_KANA = (
-    "\u3005-\u3007\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f\U00030000-\U0003134f"
-)
-_UNSPACED = _HAN_KANA + "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
-_CHAR_MODE_SHARE = 0.3
 _MAX_LEN_BOUNDS = (8, 512)
 _VOCAB_BOUNDS = (1_000, 50_000)
 _VOCAB_COVERAGE = 0.95
-
-
-@functools.cache
-def _mark_ranges() -> str:
-    """Regex class body of every combining mark (Mn/Mc/Me).
-
-    Python's `\\w` leaves marks out, which would cut Hindi or Thai words at each
-    vowel sign; computed once (about 0.15 s) instead of hard-coding Unicode tables.
-    """
-    ranges: list[tuple[int, int]] = []
-    for code in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me"):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
-
-
-@functools.cache
-def _patterns() -> dict[str, re.Pattern[str]]:
-    marks = _mark_ranges()
-    # Marks, skin tones and tag characters extend the character before them, so
-    # an emoji like 👍🏽 or 👨‍👩‍👧 stays one token instead of three to five.
-    ext = f"[{marks}\\U0001f3fb-\\U0001f3ff\\U000e0020-\\U000e007f]*"
-    flag = "[\\U0001f1e6-\\U0001f1ff]{2}"
-    unit = f"{flag}|\\S{ext}(?:\\u200d\\S{ext})*"
-    letter = f"[^\\W{_HAN_KANA}]"
-    word_part = f"{letter}(?:{letter}|[{marks}])*"
-    word = f"{word_part}(?:['\\u2019]{word_part})*"
-    symbol = f"[^\\w\\s]{ext}(?:\\u200d\\S{ext})*"
-    return {
-        "word": re.compile(f"{flag}|[{_HAN_KANA}]{ext}|{word}|{symbol}"),
-        "char": re.compile(unit),
-        "unspaced": re.compile(f"[{_UNSPACED}]"),
-        "letter": re.compile(r"[^\W\d_]"),
-    }
-
-
-def split_tokens(text: str, mode: str) -> list[str]:
-    """Surface tokens of one text, in order, for a concrete mode.
-
-    word: words (apostrophes inside kept: "It's"), each punctuation mark and each
-    emoji on its own, every Han/Kana character on its own (as BERT does), so mixed
-    English/Chinese text still splits sensibly. char: every non-space character,
-    a base plus its combining marks counting as one. char_bigram: overlapping
-    pairs of those characters inside each space-separated chunk, so 机器学习 gives
-    机器 器学 学习; a one-character chunk stays a single token.
-    """
-    if mode == "word":
-        return _patterns()["word"].findall(text)
-    if mode == "char":
-        return _patterns()["char"].findall(text)
-    if mode == "char_bigram":
-        tokens: list[str] = []
-        for chunk in text.split():
-            units = _patterns()["char"].findall(chunk)
-            tokens.extend(units if len(units) < 2 else map(str.__add__, units, units[1:]))
-        return tokens
-    raise ValueError(f"Unknown tokenizer mode {mode!r}; use one of {', '.join(CONCRETE_MODES)}.")
-
-
-def with_ngrams(tokens: list[str], mode: str, ngrams: int) -> list[str]:
-    """Each token followed by the runs of up to `ngrams` tokens it starts.
-
-    For bag-of-n-gram models: "good", "good movie", "movie" in word mode (joined by a
-    space), 好, 好评, 评 in character modes (joined as written). Kept in text order so
-    that cutting at max_len drops the end of the text, as for single tokens.
-    """
-    if ngrams <= 1 or len(tokens) < 2:
-        return tokens
-    joiner = " " if mode == "word" else ""
-    if ngrams == 2:  # the common case, interleaved by slicing (tokenizing is a hot loop)
-        out = [""] * (2 * len(tokens) - 1)
-        out[0::2] = tokens
-        out[1::2] = [
-            first + joiner + second for first, second in zip(tokens[:-1], tokens[1:], strict=True)
-        ]
-        return out
-    runs = [tokens] + [
-        [joiner.join(tokens[start : start + n]) for start in range(len(tokens) - n + 1)]
-        for n in range(2, ngrams + 1)
-    ]
-    return [run[start] for start in range(len(tokens)) for run in runs if start < len(run)]
-
-
-def detect_script_mode(texts: Sequence[str]) -> Literal["word", "char"]:
-    """ "char" when over ~30 % of letters come from scripts written without spaces.
-
-    Those are Han, Hiragana/Katakana, Thai, Lao, Khmer and Myanmar; word splitting
-    there yields one token per sentence. Korean stays in word mode because it
-    separates words with spaces. Looks at the first 5,000 texts (1,000 characters
-    each) so the guess stays instant on large uploads.
-    """
-    letters = unspaced = 0
-    for text in list(_as_text_list(texts))[:5_000]:
-        sample = text[:1_000]
-        letters += len(_patterns()["letter"].findall(sample))
-        unspaced += len(_patterns()["unspaced"].findall(sample))
-    return "char" if letters and unspaced / letters > _CHAR_MODE_SHARE else "word"
-
-
-def _as_text_list(texts: Iterable[Any] | str) -> list[str]:
-    """Accept one string, a list, a numpy array or a pandas Series of texts."""
-    if isinstance(texts, str):
-        return [texts]
-    return ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t) for t in texts]
 
 
 def _normal_key(token: str, lowercase: bool) -> str:
@@ -225,7 +112,7 @@ def propose_lengths(
     long ones make every batch wide; 95 % token coverage keeps the embedding small
     while the rare tail becomes [UNK].
     """
-    items = _as_text_list(texts)
+    items = as_text_list(texts)
     if not items:
         raise DatasetError("There are no texts to measure; load a dataset with a text column.")
     mode = detect_script_mode(items) if tokenizer_mode == "auto" else tokenizer_mode
@@ -298,7 +185,7 @@ class Tokenizer:
 
     def fit(self, texts: Sequence[str]) -> Tokenizer:
         self._check_settings()
-        items = _as_text_list(texts)
+        items = as_text_list(texts)
         if not items:
             raise DatasetError("There are no texts to build a vocabulary from.")
         mode = detect_script_mode(items) if self.mode == "auto" else self.mode
@@ -342,7 +229,7 @@ class Tokenizer:
     def encode(self, texts: Sequence[str] | str, add_cls: bool = False) -> np.ndarray:
         """int32 (N, max_len_): ids left-aligned, 0-padded at the end, cut at max_len_."""
         self._check_fitted()
-        items = _as_text_list(texts)
+        items = as_text_list(texts)
         out = np.zeros((len(items), self.max_len_), dtype=np.int32)
         seen: dict[str, int] = {}  # surface spelling -> id, so NFKC runs once per spelling
         for row, text in enumerate(items):
@@ -369,7 +256,7 @@ class Tokenizer:
     def truncation_report(self, texts: Sequence[str], add_cls: bool = False) -> TruncationReport:
         self._check_fitted()
         room = max(self.max_len_ - (1 if add_cls else 0), 0)
-        lengths = [len(self._surface(t)) for t in _as_text_list(texts)]
+        lengths = [len(self._surface(t)) for t in as_text_list(texts)]
         lost = [max(n - room, 0) for n in lengths]
         return TruncationReport(
             n_texts=len(lengths),

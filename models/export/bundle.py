@@ -22,7 +22,13 @@ from models.skops_io import load_run_object, run_object_exists
 
 ROOT = Path(__file__).resolve().parents[2]
 # Self-contained modules (numpy, pandas, scikit-learn, keras only) a bundle may need.
-DATA_MODULES = ("data/dataset.py", "data/schema.py", "data/tabular_prep.py", "data/tokenizer.py")
+DATA_MODULES = (
+    "data/dataset.py",
+    "data/schema.py",
+    "data/tabular_prep.py",
+    "data/tokenizer.py",
+    "data/surface_tokens.py",
+)
 LAYER_MODULES = {
     "models.text.layers": "models/text/layers.py",
     "models.image.vit_layers": "models/image/vit_layers.py",

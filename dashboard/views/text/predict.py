@@ -24,15 +24,13 @@ def _starting_text(ctx: ExploreContext) -> str:
 
 
 def _truncation_note(ctx: ExploreContext, text: str, add_cls: bool) -> None:
-    from data.tokenizer import split_tokens
-
     tokenizer = run_tokenizer(ctx)
-    total = len(split_tokens(text, tokenizer.mode_))
-    kept = len(tokenizer.tokens(text, add_cls=add_cls)) - (1 if add_cls else 0)
-    if total > kept:
+    report = tokenizer.truncation_report([text], add_cls)  # counts what the model reads
+    if report.tokens_lost:
+        kept = report.tokens_total - report.tokens_lost
         st.info(
-            f"The model reads only the first {kept} of this sentence's {total} tokens "
-            f"(its sequence length is {tokenizer.max_len_})."
+            f"The model reads only the first {kept} of this sentence's {report.tokens_total} "
+            f"tokens (its sequence length is {tokenizer.max_len_})."
         )
 
 
