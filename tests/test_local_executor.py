@@ -126,3 +126,11 @@ def test_a_misspelt_executor_setting_says_which_values_work(monkeypatch):
         executor_choice()
     monkeypatch.setenv("GLASSBOX_EXECUTOR", " Ray ")
     assert executor_choice() == "ray"
+
+
+def test_one_worker_leaves_thread_pools_to_the_libraries_and_two_split_the_cores(store):
+    """A single worker with its pools pinned to the core count trained slower than bare
+    `model.fit` in benchmarks/training_overhead.py; with the libraries' own sizes it does not."""
+    cores = os.cpu_count() or 1
+    assert LocalExecutor(str(store.workspace), 1)._threads() == 0
+    assert LocalExecutor(str(store.workspace), 2)._threads() == max(1, cores // 2)

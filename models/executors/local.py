@@ -139,7 +139,10 @@ class LocalExecutor:
         return f"this machine ({self.host}), {self.concurrency} warm worker{plural}"
 
     def _threads(self) -> int:
-        """Each worker's share of the cores when `concurrency` of them train at once."""
+        """Each worker's share of the cores when `concurrency` of them train at once; 0 (the
+        libraries' own pool sizes) when one worker has the machine."""
+        if self.concurrency == 1:
+            return 0
         return max(1, (os.cpu_count() or 1) // self.concurrency)
 
     def start(self, run_id: str, target: Callable[[str, str], None] | None = None) -> LocalJob:
