@@ -91,7 +91,7 @@ def main(rounds: int = 12) -> None:
     print("through the job system: " + "  ".join(f"{value:6.0f}" for value in job) + " samples/s")
     print(f"job run wall time, first in a new worker (spawn + TF import): {cold_wall:.1f} s")
     print(f"job run wall time in the warm worker: {statistics.median(walls):.1f} s (median)")
-    ratios = [j / b for j, b in zip(job, bare)]
+    ratios = [j / b for j, b in zip(job, bare, strict=True)]
     print("ratio per round:        " + "  ".join(f"{value:6.3f}" for value in ratios))
     low, high = min(ratios), max(ratios)
     print(

@@ -2,8 +2,8 @@
 
 umap-learn as shipped spends a 20k-point fit on a kNN search in the raw
 feature space, a spectral initialisation of the kNN graph and 200 layout
-epochs. This module keeps UMAP's fuzzy graph and its SGD layout (so the maps
-look like UMAP's) but feeds them cheaper inputs:
+epochs. This module keeps UMAP's fuzzy graph and its layout SGD (so the maps
+look like UMAP's) but feeds them cheaper inputs and runs the SGD in a leaner kernel:
 
 * PCA to ``pca_dims`` first, with sklearn's ``covariance_eigh`` solver for
   feature widths up to 1,000 (a 128x128 eigenproblem is
@@ -13,14 +13,17 @@ look like UMAP's) but feeds them cheaper inputs:
   exact kNN on the benchmark data);
 * a start that is already a map: 2,000 random landmarks get umap's spectral
   start and a short layout, every other point starts at the mean of its
-  placed kNN neighbours. Clusters start whole and apart, so 30 epochs refine
+  placed kNN neighbours. Clusters start whole and apart, so 36 epochs refine
   what umap needs 200 for (a plain PCA start was as fast but tore clusters
   that overlap in the first two PCs into two islands);
+* the layout SGD of ``models.embedding.sgd``: umap's updates and sampling
+  schedule in float32, a point's pushes away from its negative samples summed
+  rather than applied one after another, so they do not wait on each other;
 * ``cosine`` becomes euclidean on L2-normalised rows (same neighbour order), so
   only one compiled distance path exists and ``warm_up`` covers every metric.
 
 By default the kNN search and the layout SGD use all numba threads; the layout
-is then Hogwild-style, so coordinates vary slightly with thread scheduling (a
+is then Hogwild-style, as umap-learn's, so coordinates vary slightly with thread scheduling (a
 map is computed once and cached per settings, so reopening it shows the same
 picture); benchmarks/embedding_speed.py prints both ways against umap-learn.
 ``deterministic=True`` runs
@@ -192,8 +195,8 @@ def warm_up_steps() -> list[Callable[[], None]]:
     1 MiB of rows breadth-first and smaller ones depth-first, so 2,100 rows of
     4 KiB reach both paths, as every 20k-point request does; 300 small rows
     would leave seconds of compiling to the first real request. The steps take
-    about a minute or more, as numba's on-disk cache covers only part of
-    pynndescent and none of umap's layout; the service answers waiting requests
+    tens of seconds with an empty numba cache, as numba's on-disk cache covers only
+    part of pynndescent and umap's graph code; the service answers waiting requests
     between them, and draws quick maps meanwhile (models.embedding.quick).
     """
     rng = np.random.default_rng(0)

@@ -15,7 +15,7 @@ from data.dataset import DatasetError
 
 # Bump when the pipeline changes in a way that changes coordinates, so cached
 # embeddings keyed by ``EmbeddingSettings.key()`` are recomputed.
-_ALGORITHM_VERSION = 1
+_ALGORITHM_VERSION = 2
 
 
 @dataclass(frozen=True)
