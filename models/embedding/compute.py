@@ -195,8 +195,8 @@ def warm_up_steps() -> list[Callable[[], None]]:
     1 MiB of rows breadth-first and smaller ones depth-first, so 2,100 rows of
     4 KiB reach both paths, as every 20k-point request does; 300 small rows
     would leave seconds of compiling to the first real request. The steps take
-    tens of seconds with an empty numba cache, as numba's on-disk cache covers only
-    part of pynndescent and umap's graph code; the service answers waiting requests
+    about a minute or more with an empty numba cache, as numba's on-disk cache covers
+    only part of pynndescent and umap's graph code; the service answers waiting requests
     between them, and draws quick maps meanwhile (models.embedding.quick).
     """
     rng = np.random.default_rng(0)

@@ -206,11 +206,10 @@ def optimize(
     # Edges in random order: consecutive edges then rarely share a point, so the CPU can
     # work on the next edge while the last one's update is still being stored.
     order = np.random.default_rng(seed).permutation(len(schedule))
-    schedule, head, tail = schedule[order], np.asarray(head)[order], np.asarray(tail)[order]
+    schedule = schedule[order]
+    head, tail = np.asarray(head, np.int32)[order], np.asarray(tail, np.int32)[order]
     negative = (schedule / np.float32(negative_sample_rate)).astype(np.float32)
     next_sample, next_negative = schedule.copy(), negative.copy()
-    head = np.ascontiguousarray(head, dtype=np.int32)
-    tail = np.ascontiguousarray(tail, dtype=np.int32)
     a32, b32, gamma32 = np.float32(a), np.float32(b), np.float32(gamma)
     for epoch in range(n_epochs):
         alpha = np.float32(learning_rate * (1.0 - max(epoch - 1, 0) / n_epochs))  # as umap's
