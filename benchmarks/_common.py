@@ -28,7 +28,7 @@ app, run_id, wanted, wait = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), s
 def background_imports():
     start = time.perf_counter()
     for thread in threading.enumerate():
-        if wait and thread.name == "glassbox-preload":
+        if wait and thread.name in ("glassbox-preload", "glassbox-warm-up"):
             thread.join()
     return time.perf_counter() - start
 at = AppTest.from_file(app, default_timeout=300).run()
@@ -59,8 +59,9 @@ def explore_tab_seconds(
 
     Opened at once, right after the first page, the page pays for the imports the app
     starts in the background after it, and the first probing tab for importing
-    TensorFlow and loading the model. ``wait_for_background`` lets those imports finish
-    first, as they do while a person reads the first page and then the first tab. The
+    TensorFlow and loading the model. ``wait_for_background`` lets that work finish
+    first (the imports, and the model loaded and its saliency traced ahead), as it does
+    while a person reads the first page and then the first tab; the wait is printed. The
     rerun is what every later click costs."""
     import json
     import os

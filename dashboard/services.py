@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -86,8 +88,6 @@ _PLOTLY_PREFETCH = """<script>
 @st.cache_resource
 def _plotly_chunk() -> str | None:
     """The file name of Streamlit's Plotly chunk in this installation (it carries a hash)."""
-    from pathlib import Path
-
     folder = Path(st.__file__).parent / "static" / "static" / "js"
     found = sorted(path.name for path in folder.glob("PlotlyChart.*.js"))
     return found[0] if found else None
@@ -114,6 +114,33 @@ def preload_keras() -> threading.Thread:
     from dashboard.explore.loaders import keep_keras_state_between_reruns
 
     return _import_in_background(("keras",), then=keep_keras_state_between_reruns)
+
+
+@st.cache_resource(max_entries=8)
+def warm_up_model(run_dir: str, trace_saliency: bool, _after: threading.Thread) -> threading.Thread:
+    """Load a run's Keras model (and trace its token saliency) in the background, once the
+    import thread ``_after`` is done, so the first probing tab finds both ready.
+
+    The first saliency trace of an LSTM costs about a second on its own. The thread
+    shares the model with the views through models.model_io.shared_keras; a failure
+    here is left for the view to meet and explain."""
+
+    def warm_up() -> None:
+        try:
+            _after.join()
+            from models.model_io import shared_keras
+
+            model = shared_keras(Path(run_dir))
+            if trace_saliency:
+                from models.text.probes import prepare_saliency
+
+                prepare_saliency(model)
+        except Exception:  # noqa: BLE001 - the view reports it when the person opens it
+            logging.getLogger(__name__).debug("warming up %s failed", run_dir, exc_info=True)
+
+    thread = threading.Thread(target=warm_up, name="glassbox-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_resource

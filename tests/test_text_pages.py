@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -220,14 +223,28 @@ def test_typed_sentence_gets_probabilities_and_attention(explore):
     assert "Type a sentence" in shown(at, "info")
 
 
-def test_explore_rnn_run_shows_saliency_not_attention(explore):
+def test_explore_rnn_run_shows_saliency_not_attention(explore, text_runs):
+    from models.model_io import shared_keras
+    from models.text.probes import _SALIENCY_FUNCTIONS
+
     run_id, at = explore("rnn")
     assert not at.exception, at.exception
     assert "Token saliency" in tab_labels(at) and "Attention" not in tab_labels(at)
+    # Opening the run started loading its model and tracing its saliency in the background.
+    model = shared_keras(text_runs[0].run_dir(run_id))
+    deadline = time.monotonic() + 60
+    while model not in _SALIENCY_FUNCTIONS and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert model in _SALIENCY_FUNCTIONS, "the first tab started the warm-up"
+    for thread in threading.enumerate():
+        if thread.name == "glassbox-warm-up":
+            thread.join(timeout=60)
+    assert _SALIENCY_FUNCTIONS[model].experimental_get_tracing_count() == 1
     at = open_tab(at, "Token saliency")
     assert not at.exception, at.exception
     top = table_with(at, "saliency")
     assert list(top.columns) == ["position", "token", "saliency"]
+    assert _SALIENCY_FUNCTIONS[model].experimental_get_tracing_count() == 1, "view reused it"
 
 
 def test_explore_baseline_has_no_curves_and_explains_predictions(explore):

@@ -110,6 +110,20 @@ def test_rnn_saliency_depends_on_the_class(rnn, tokenizer):
     assert not np.allclose(first.values, second.values)
 
 
+def test_prepared_saliency_is_traced_once_and_a_sentence_reuses_the_trace(tokenizer):
+    """What the background warm-up buys: the page's first sentence does not trace again."""
+    from models.text.probes import _saliency_function, prepare_saliency, rnn_saliency
+
+    model = get_kind("rnn").build(tokenizer.vocab_size, MAX_LEN, 3, embedding_dim=8, rnn_units=4)
+    prepare_saliency(model)
+    function = _saliency_function(model)
+    assert function.experimental_get_tracing_count() == 1
+    for text in ("the film was great fun", "好", "a dull and boring film and more words"):
+        rnn_saliency(model, tokenizer, text, class_index=1)
+    assert _saliency_function(model) is function
+    assert function.experimental_get_tracing_count() == 1
+
+
 def test_empty_sentence_is_refused_with_a_message(transformer, rnn, tokenizer):
     from models.text.probes import attention_maps, rnn_saliency, sklearn_probabilities
 

@@ -9,8 +9,9 @@ from dashboard.explore.export_panel import render_downloads
 from dashboard.explore.headline import render_headline
 from dashboard.plain_text import md
 from dashboard.runs_page.picker import pick_run
-from dashboard.services import get_store, preload_keras, preload_skops
+from dashboard.services import get_store, preload_keras, preload_skops, warm_up_model
 from dashboard.views import views_for
+from models.capabilities import TOKEN_SALIENCY
 
 st.title("Explore")
 store = get_store()
@@ -48,7 +49,7 @@ for view, tab in zip(views, tabs, strict=True):
     if tab.open:
         with tab:
             view.render(ctx)
-if ctx.runs_keras_model:
-    preload_keras()  # while the person reads this tab, for the tabs that run the model
+if ctx.runs_keras_model:  # while the person reads this tab, for the tabs that run the model
+    warm_up_model(str(ctx.run_dir), TOKEN_SALIENCY in ctx.capabilities, preload_keras())
 elif ctx.runs_skops_model:
     preload_skops()

@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
 def keras_model(run_dir: str):
-    from models.model_io import load_keras
+    """The same object the background warm-up loads (dashboard.services.warm_up_model)."""
+    from models.model_io import shared_keras
 
     keep_keras_state_between_reruns()
-    return load_keras(Path(run_dir))
+    return shared_keras(Path(run_dir))
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,13 +130,30 @@ def rnn_saliency(
     return TokenSaliency(tokens, values, int(picked), np.asarray(probabilities, dtype=np.float64))
 
 
+def prepare_saliency(model: Any) -> None:
+    """Trace and run the model's saliency function once, on a stand-in sentence.
+
+    The first trace costs about a second for an LSTM, and it is specific to the model,
+    so the page does it in the background when a run that can show saliency is opened.
+    """
+    length = model.inputs[0].shape[1] if model.inputs else None
+    ids = np.ones((1, length if isinstance(length, int) else 16), np.int32)
+    _saliency_function(model)(ids, np.int32(-1))
+
+
 _SALIENCY_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SALIENCY_LOCK = threading.Lock()  # the page and a warm-up thread share one function
 
 
 def _saliency_function(model: Any):
     """A tf.function per model: run eagerly, the LSTM steps through Python, ~100× slower."""
-    if model in _SALIENCY_FUNCTIONS:
+    with _SALIENCY_LOCK:
+        if model not in _SALIENCY_FUNCTIONS:
+            _SALIENCY_FUNCTIONS[model] = _new_saliency_function(model)
         return _SALIENCY_FUNCTIONS[model]
+
+
+def _new_saliency_function(model: Any):
     import tensorflow as tf
 
     from models import capabilities as caps
@@ -164,7 +182,6 @@ def _saliency_function(model: Any):
         gradient = tape.gradient(score, embedded)
         return tf.reduce_sum(gradient * embedded, axis=-1)[0], tf.nn.softmax(logits), chosen
 
-    _SALIENCY_FUNCTIONS[model] = saliency
     return saliency
 
 
