@@ -22,6 +22,9 @@ def test_upload_zip_train_cnn_and_look_inside(browser_page, tmp_path):
     page.locator('input[type="file"]').first.set_input_files(str(archive))
     page.get_by_text("36 images, 32×32 px colour, 3 classes").wait_for(timeout=60_000)
     page.get_by_text(re.compile(r"1 file\(s\) skipped")).wait_for()
+    # The gallery's thumbnails push the button down as they load; click it once they have,
+    # as a person would: a click while they shift can land beside it.
+    page.wait_for_function("[...document.images].every((image) => image.complete)")
     page.get_by_role("button", name="Use this dataset for training").click()
     page.get_by_text("Selected for training").wait_for()
 

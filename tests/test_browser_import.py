@@ -23,8 +23,12 @@ def _load(page, path) -> None:
 
 def _evaluate_and_explore(page) -> None:
     page.get_by_role("button", name="Evaluate").click(timeout=120_000)
-    page.get_by_text("Queued imported run").wait_for()
+    queued = page.get_by_text("Queued imported run")
+    queued.wait_for()
+    run_id = re.search(r"Queued imported run (\S+);", queued.inner_text()).group(1)
     page.get_by_role("link", name="Go to Runs").click()
+    # The link opens this run, even while it waits behind others and a finished one is newer.
+    expect(page).to_have_url(re.compile(f"run={run_id}"))
     page.get_by_role("link", name="Explore →").wait_for(timeout=240_000)
     page.get_by_role("link", name="Explore →").click()
     page.get_by_role("heading", name="Explore").wait_for()

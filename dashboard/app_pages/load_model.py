@@ -83,8 +83,11 @@ def _evaluate(path: Path, summary: dict) -> None:
         st.success(
             f"Queued imported run **{run_id}**; follow it on the Runs page, then Explore it."
         )
-        st.page_link(
-            "dashboard/app_pages/runs.py", label="Go to Runs", icon=":material/monitoring:"
+        st.page_link(  # to this run: while it waits its turn, the Runs page would open another
+            "dashboard/app_pages/runs.py",
+            label="Go to Runs",
+            icon=":material/monitoring:",
+            query_params={"run": run_id},
         )
 
 
