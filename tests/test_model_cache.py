@@ -31,4 +31,3 @@ def test_streamlit_no_longer_collects_garbage_after_each_run_once_a_model_is_loa
     assert len(collections) == 1  # the model is loaded: no more collections after runs
     probabilities = loaded.predict(np.ones((2, 4), np.float32), verbose=0)
     assert probabilities.shape == (2, 3)
-    keras_model.clear()

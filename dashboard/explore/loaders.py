@@ -19,13 +19,14 @@ if TYPE_CHECKING:
     from models.tabular.predict import TablePredictor
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading the model…")
 def keras_model(run_dir: str):
-    """The same object the background warm-up loads (dashboard.services.warm_up_model)."""
+    """From the one per-process model cache, which the background warm-up fills too
+    (dashboard.services.warm_up_model); the spinner shows only if loading takes a while."""
     from models.model_io import shared_keras
 
     keep_keras_state_between_reruns()
-    return shared_keras(Path(run_dir))
+    with st.spinner("Loading the model…"):
+        return shared_keras(Path(run_dir))
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
